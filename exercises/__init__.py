@@ -1,0 +1,1 @@
+"""The exercises: one module per topic of the lesson. Fill in the TODOs, then run `grade`."""

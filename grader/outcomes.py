@@ -1,0 +1,119 @@
+"""Turning the events a suite streamed into check outcomes, including for what never reported.
+
+Pure functions: the runner hands over the events and how the suite process ended; nothing here
+touches processes or files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.topics import Topic
+
+IMPORT_HUNG = (
+    "Importing {module} did not finish within the time allowed. Code at module level runs on "
+    "import: a loop, join(), input() or sleep there never returns. Move it into a function or "
+    "under `if __name__ == '__main__':`."
+)
+DEADLINE_PASSED = (
+    "Still running when the topic's {deadline:g} s deadline passed, so the grader stopped it. "
+    "Something waits forever: a join() on a process that never ends, a get() on an empty queue, "
+    "or a lock that is never released."
+)
+BACKSTOP_FIRED = (
+    "Could not be interrupted at its time limit and was stopped with the whole suite: the code "
+    "was stuck inside a call that never returns to Python. Look for a wait with no timeout."
+)
+PROCESS_DIED = (
+    "The grading process itself ended during this check (exit code {code}). Your code must not "
+    "call os._exit() or sys.exit() in the parent, nor kill it; only child processes should exit."
+)
+NOT_RUN = "Not run: the suite stopped during an earlier check ({culprit})."
+SUITE_DID_NOT_START = (
+    "The suite for this topic did not start (exit code {code}). This is a problem with the kit "
+    "or its installation, not with your code; the output below says more."
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's outcome, before points are given."""
+
+    name: str
+    kind: str
+    outcome: str
+    max_points: int
+    message: str
+    metrics: dict = field(default_factory=dict)
+    not_started: bool = False
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class TopicRun:
+    """What running one topic's suite produced."""
+
+    topic: Topic
+    checks: tuple[CheckResult, ...]
+    problem: str | None = None
+    message: str = ""
+    duration_s: float = 0.0
+    leftovers: tuple[str, ...] = ()
+    log_tail: str = ""
+
+
+def _crash_message(exit_code: int | None, log_tail: str) -> tuple[str, str]:
+    """The outcome and message for a check during which the suite process ended."""
+    if "Timeout (0:" in log_tail:  # faulthandler's dump_traceback_later announces itself so
+        return "timeout", BACKSTOP_FIRED
+    return "error", PROCESS_DIED.format(code=exit_code)
+
+
+def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: float,
+              exit_code: int | None, duration_s: float = 0.0, leftovers: tuple[str, ...] = (),
+              log_tail: str = "") -> TopicRun:
+    """The TopicRun for a suite that wrote these events and then ended as described."""
+    common = {"topic": topic, "duration_s": round(duration_s, 3), "leftovers": leftovers,
+              "log_tail": log_tail}
+    collected = next((e["checks"] for e in events if e["event"] == "collected"), None)
+    if collected is None:
+        problem = "timeout" if timed_out else "error"
+        message = (DEADLINE_PASSED.format(deadline=deadline_s) if timed_out
+                   else SUITE_DID_NOT_START.format(code=exit_code))
+        return TopicRun(checks=(), problem=problem, message=message, **common)
+
+    reported = {e["name"]: e for e in events if e["event"] == "check"}
+    started = [e["name"] for e in events if e["event"] == "started"]
+    importing = next((e for e in events if e["event"] == "importing"), None)
+    imported = next((e for e in events if e["event"] == "imported"), None)
+
+    problem, message, culprit = None, "", None
+    if importing and imported is None:
+        problem, message = "timeout", IMPORT_HUNG.format(module=importing["module"])
+    elif imported and not imported["ok"]:
+        problem, message = "error", imported["message"]
+    unfinished = [name for name in started if name not in reported]
+    if unfinished and problem is None:
+        culprit = unfinished[0]
+        if timed_out:
+            problem, message = "timeout", DEADLINE_PASSED.format(deadline=deadline_s)
+        else:
+            problem, message = _crash_message(exit_code, log_tail)
+
+    checks = []
+    for check in collected:
+        name, base = check["name"], {"name": check["name"], "kind": check["kind"],
+                                     "max_points": check["points"]}
+        if name in reported:
+            event = reported[name]
+            checks.append(CheckResult(**base, outcome=event["outcome"], message=event["message"],
+                                      metrics=event["metrics"], not_started=event["not_started"],
+                                      duration_s=event["duration_s"]))
+        elif name == culprit or culprit is None:
+            checks.append(CheckResult(**base, outcome=problem or "error",
+                                      message=message or "Did not report."))
+        else:
+            checks.append(CheckResult(**base, outcome=problem, message=NOT_RUN.format(culprit=culprit)))
+    if culprit:
+        message = f"{culprit}: {message}"
+    return TopicRun(checks=tuple(checks), problem=problem, message=message, **common)

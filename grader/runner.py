@@ -1,0 +1,105 @@
+"""Running one topic's hidden suite in its own process group, with a deadline, and cleaning up.
+
+The suite runs as `python -m pytest` in a new session, its output going to a file (an orphaned
+grandchild holding a pipe would block the reader forever). When it ends, or its deadline passes,
+the whole group is killed and any shared-memory segment it left is removed; then the events it
+streamed are read. A suite that never reported is a verdict, not a crash of the grader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader import system
+from grader.outcomes import TopicRun, interpret
+from grader.settings import Settings
+from grader.suite_env import SuiteEnv
+from grader.topics import SUITES_DIR, Topic
+
+LOG_TAIL_LINES = 25
+
+
+def suite_command(topic: Topic, check_timeout_s: float) -> list[str]:
+    """The pytest command line for one topic's suite."""
+    return [
+        sys.executable, "-m", "pytest", str(topic.suite_path),
+        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
+        "-p", "grader.suite_plugin", "-o", f"timeout={check_timeout_s:g}",
+    ]
+
+
+def suite_environment(topic: Topic, settings: Settings, events_path: Path) -> dict[str, str]:
+    """The suite's environment: ours, the target's parent first on the path, and SuiteEnv."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(settings.target.parent), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONFAULTHANDLER"] = "1"
+    env.update(SuiteEnv(
+        topic=topic.id,
+        package=settings.target.package,
+        package_dir=str(settings.target.package_dir),
+        start_method=settings.start_method,
+        usable_cpus=settings.cpus.count,
+        cpus_source=settings.cpus.source,
+        check_timeout_s=settings.check_timeout_s,
+        import_timeout_s=settings.check_timeout_s,
+        events_path=str(events_path),
+    ).to_environ())
+    return env
+
+
+def read_events(path: Path) -> list[dict]:
+    """The events a suite wrote; a line cut short by a kill is dropped."""
+    if not path.exists():
+        return []
+    events = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return events
+
+
+def run_topic(topic: Topic, settings: Settings) -> TopicRun:
+    """Grade one topic and return what happened; never raises for anything the student wrote."""
+    deadline = settings.deadline_for(topic)
+    with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as workdir:
+        events_path, log_path = Path(workdir, "events.jsonl"), Path(workdir, "output.log")
+        segments_before = system.shared_memory_segments()
+        started = time.monotonic()
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                suite_command(topic, settings.check_timeout_s),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+                env=suite_environment(topic, settings, events_path),
+                **system.popen_group_options(),
+            )
+            try:
+                proc.wait(timeout=deadline)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            leftover_processes = system.kill_group(proc)
+        duration = time.monotonic() - started
+        leftover_segments = []
+        if segments_before is not None:
+            new_segments = system.shared_memory_segments() - segments_before
+            leftover_segments = system.remove_segments(new_segments)
+        output = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return interpret(
+            topic,
+            read_events(events_path),
+            timed_out=timed_out,
+            deadline_s=deadline,
+            exit_code=proc.returncode,
+            duration_s=duration,
+            leftovers=tuple(leftover_processes) + tuple(f"shared memory {s}" for s in leftover_segments),
+            log_tail="\n".join(output[-LOG_TAIL_LINES:]),
+        )

@@ -1,0 +1,148 @@
+"""The JSON scorecard: built by pure functions from the runs, written atomically, validated.
+
+Its layout is a contract with instructors' tooling; change it only together with
+SCHEMA_VERSION and scorecard.schema.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+from grader import __version__
+from grader.outcomes import CheckResult, TopicRun
+from grader.suite_plugin import NOT_STARTED_PREFIX
+from grader.settings import Settings
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).with_name("scorecard.schema.json")
+
+
+def check_entry(check: CheckResult) -> dict:
+    """A check as the scorecard shows it. A skipped check neither earns nor costs points."""
+    counted = check.outcome != "skipped"
+    metrics = dict(check.metrics)
+    if not counted:
+        metrics["points_if_run"] = check.max_points
+    return {
+        "name": check.name,
+        "kind": check.kind,
+        "outcome": check.outcome,
+        "points": check.max_points if check.outcome == "passed" else 0,
+        "max_points": check.max_points if counted else 0,
+        "message": check.message,
+        "metrics": metrics,
+    }
+
+
+def topic_status(run: TopicRun) -> str:
+    """passed, failed, error, timeout or not_started, from the run's problem and its checks."""
+    if run.problem:
+        return run.problem
+    outcomes = {c.outcome for c in run.checks}
+    if outcomes <= {"passed", "skipped"}:
+        return "passed"
+    failing = [c for c in run.checks if c.outcome not in ("passed", "skipped")]
+    if all(c.not_started for c in failing) and "passed" not in outcomes:
+        return "not_started"
+    for status in ("timeout", "error"):
+        if status in outcomes:
+            return status
+    return "failed"
+
+
+def topic_message(run: TopicRun, status: str) -> str:
+    """The one line a student reads first for this topic."""
+    if run.problem:
+        return run.message
+    if status == "passed":
+        return f"All {len(run.checks)} checks passed."
+    first = next(c for c in run.checks if c.outcome not in ("passed", "skipped"))
+    if status == "not_started":
+        return f"Not started. First step: {first.message.removeprefix(NOT_STARTED_PREFIX)}"
+    return f"{first.name}: {first.message}"
+
+
+def topic_entry(run: TopicRun) -> dict:
+    """A topic as the scorecard shows it."""
+    checks = [check_entry(c) for c in run.checks]
+    status = topic_status(run)
+    entry = {
+        "id": run.topic.id,
+        "title": run.topic.title,
+        "section": run.topic.section,
+        "score": sum(c["points"] for c in checks),
+        "max_score": sum(c["max_points"] for c in checks) if checks else run.topic.points,
+        "status": status,
+        "message": topic_message(run, status),
+        "duration_s": run.duration_s,
+        "checks": checks,
+        "leftovers": list(run.leftovers),
+    }
+    if status in ("error", "timeout"):
+        entry["output_tail"] = run.log_tail
+    return entry
+
+
+def sha256_of(path: Path) -> str | None:
+    """The file's SHA-256, or None when it does not exist."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def environment(settings: Settings) -> dict:
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "free_threaded": not getattr(sys, "_is_gil_enabled", lambda: True)(),
+        "platform": platform.platform(),
+        "usable_cpus": settings.cpus.count,
+        "usable_cpus_source": settings.cpus.source,
+        "start_method": settings.start_method,
+    }
+
+
+def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
+                    duration_s: float) -> dict:
+    """The whole scorecard for these runs."""
+    topics = [topic_entry(run) for run in runs]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kit_version": __version__,
+        "generated_at": generated_at,
+        "duration_s": round(duration_s, 3),
+        "target": {"name": settings.target.label, "package": settings.target.package,
+                   "path": str(settings.target.package_dir)},
+        "environment": environment(settings),
+        "score": sum(t["score"] for t in topics),
+        "max_score": sum(t["max_score"] for t in topics),
+        "topics": topics,
+        "integrity": {
+            "suites": {run.topic.id: sha256_of(run.topic.suite_path) for run in runs},
+            "graded_files": {run.topic.id: sha256_of(run.topic.module_file(settings.target.package_dir))
+                             for run in runs},
+        },
+    }
+
+
+def write_atomically(scorecard: dict, path: Path) -> None:
+    """Write the scorecard so that a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            json.dump(scorecard, file, indent=2)
+            file.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_schema() -> dict:
+    """The JSON Schema every scorecard conforms to."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

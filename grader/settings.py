@@ -1,0 +1,94 @@
+"""The settings of one grading run, resolved once from the command line, environment and topics."""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import system
+from grader.topics import Topic
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+NAMED_TARGETS = ("exercises", "solutions")
+DEFAULT_CHECK_TIMEOUT_S = 30.0
+
+
+class SettingsError(ValueError):
+    """A setting cannot be used; the message says which one and why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The package of topic modules being graded: imported by its name from its parent folder."""
+
+    label: str
+    package: str
+    package_dir: Path
+
+    @property
+    def parent(self) -> Path:
+        return self.package_dir.parent
+
+
+def resolve_target(value: str, cwd: Path | None = None) -> Target:
+    """`exercises` or `solutions` (the kit's own, or the ones in the current folder) or a path."""
+    cwd = cwd or Path.cwd()
+    if value in NAMED_TARGETS:
+        local = cwd / value
+        directory = local if local.is_dir() else KIT_ROOT / value
+    else:
+        directory = Path(value).expanduser()
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise SettingsError(f"--target {value}: no such folder ({directory}). Give `exercises`, "
+                            "`solutions` or the path of a folder of topic modules.")
+    if not directory.name.isidentifier():
+        raise SettingsError(f"--target {value}: the folder name '{directory.name}' cannot be "
+                            "imported as a package; rename it to a valid Python name.")
+    return Target(label=value, package=directory.name, package_dir=directory)
+
+
+def resolve_start_method(requested: str | None) -> str:
+    """The requested start method if this platform offers it, else the platform's default."""
+    available = multiprocessing.get_all_start_methods()
+    if requested is None:
+        return multiprocessing.get_start_method()
+    if requested not in available:
+        raise SettingsError(f"--start-method {requested} is not available on this platform; "
+                            f"it offers {', '.join(available)}.")
+    return requested
+
+
+def resolve_cpus(override: int | None) -> system.CpuCount:
+    """The usable CPUs as counted here, unless an override asks to emulate a smaller machine."""
+    counted = system.usable_cpus()
+    if override is None:
+        return counted
+    return system.CpuCount(override, f"--cpus / GRADER_USABLE_CPUS (counted {counted.count} "
+                                     f"from {counted.source})")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one `grade` run uses, fixed before the first topic starts."""
+
+    topics: tuple[Topic, ...]
+    target: Target
+    json_path: Path
+    start_method: str
+    cpus: system.CpuCount
+    check_timeout_s: float = DEFAULT_CHECK_TIMEOUT_S
+    deadline_s: float | None = None
+    fail_under: float | None = None
+
+    def deadline_for(self, topic: Topic) -> float:
+        """The hard limit on one topic's whole suite: the override, or the topic's own."""
+        return self.deadline_s if self.deadline_s is not None else topic.deadline_s
+
+    def describe(self) -> str:
+        """One line naming the limits in force, shown before grading starts."""
+        deadline = f"{self.deadline_s:g} s" if self.deadline_s else "each topic's own"
+        return (f"Grading {self.target.label} ({self.target.package_dir}) with start method "
+                f"{self.start_method}, {self.cpus.count} usable CPU(s) from {self.cpus.source}; "
+                f"each check may take {self.check_timeout_s:g} s, topic deadline {deadline}.")

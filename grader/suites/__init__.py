@@ -1,0 +1,1 @@
+"""The hidden suites, one per topic, run by the grader with the suite plugin loaded."""

@@ -1,0 +1,76 @@
+"""Checks for pool_map (lesson: Process Pools; Using Pool; many small tasks with chunksize)."""
+
+import pytest
+
+from grader.feedback import mismatch
+from grader.speedup import SERIAL_WORK_S, measure_speedup
+from grader.workloads import PickleCountingFunction, TimedWork, iterations_for, square
+
+SMALL_TASKS = 20_000
+CHUNKS_PER_WORKER = 4
+
+
+@pytest.mark.check("correctness", points=2)
+def test_results_in_order(exercise):
+    items = list(range(40))
+    got = exercise.parallel_map(square, items, 2)
+    assert got == [square(x) for x in items], mismatch(
+        "parallel_map(square, range(40), workers=2)", got, [square(x) for x in items],
+        "Return pool.map's list as it is: it keeps the order of the items.")
+    got = exercise.parallel_map(square, [], 2)
+    assert got == [], mismatch("parallel_map(square, [], workers=2)", got, [],
+                               "An empty list of items gives an empty list of results.")
+
+
+@pytest.mark.check("speedup", points=4)
+def test_speedup(exercise, check_report, speedup_plan, task_log):
+    plan = speedup_plan
+    work = TimedWork(task_log.directory, iterations_for(SERIAL_WORK_S / plan.tasks))
+    seeds = list(range(plan.tasks))
+    results = []
+    verdict = measure_speedup(
+        run_serial=lambda: [work(seed) for seed in seeds],
+        run_parallel=lambda: results.append(exercise.parallel_map(work, seeds, plan.workers)),
+        log=task_log, plan=plan)
+    check_report.record(verdict.metrics, verdict.message)
+    assert verdict.passed, verdict.message
+    expected = [work.expected(seed) for seed in seeds]
+    assert results[-1] == expected, mismatch(
+        f"parallel_map(work, {plan.tasks} tasks, workers={plan.workers})", results[-1], expected,
+        "Return every result, in the order of the items.")
+
+
+@pytest.mark.check("correctness", points=1)
+def test_chunksize_rule(exercise):
+    cases = {(1000, 4): 63, (20_000, 2): 2500, (8, 4): 1, (0, 2): 1}
+    for (n_items, workers), expected in cases.items():
+        got = exercise.choose_chunksize(n_items, workers)
+        assert got == expected, mismatch(
+            f"choose_chunksize({n_items}, {workers})", got, expected,
+            f"Aim for {CHUNKS_PER_WORKER} chunks per worker: ceil(n_items / ({CHUNKS_PER_WORKER} * "
+            "workers)), and never less than 1.")
+
+
+@pytest.mark.check("speedup", points=3)
+def test_small_tasks_are_chunked(exercise, check_report):
+    workers = 2
+    items = list(range(SMALL_TASKS))
+    func = PickleCountingFunction(square)
+    got = exercise.map_small_tasks(func, items, workers)
+    expected = [square(x) for x in items]
+    assert got == expected, mismatch(f"map_small_tasks(square, range({SMALL_TASKS}), workers=2)",
+                                     got, expected, "Return every result, in the order of the items.")
+    messages = func.pickles
+    check_report.record({"messages_sent": messages, "items": SMALL_TASKS, "workers": workers},
+                        f"{SMALL_TASKS:,} items went to the workers in {messages} messages.")
+    assert messages > 0, (
+        f"None of the {SMALL_TASKS:,} items was sent to a worker process: they were computed in "
+        "the grading process. Hand them to a multiprocessing.Pool.")
+    assert messages >= workers, (
+        f"All {SMALL_TASKS:,} items went out as {messages} chunk, so one worker did everything "
+        f"while {workers - 1} sat idle. Cut the work into several chunks per worker "
+        "(chunksize=choose_chunksize(...)).")
+    assert messages <= 4 * CHUNKS_PER_WORKER * workers, (
+        f"The {SMALL_TASKS:,} tiny items went to the workers in {messages:,} separate messages, "
+        "and sending each costs more than squaring a number. Pass "
+        "chunksize=choose_chunksize(len(items), workers) so they travel in a few large chunks.")

@@ -1,0 +1,185 @@
+"""Everything that differs between operating systems, in one place.
+
+Counting usable CPUs, starting a process in its own killable group, killing whole process trees,
+and listing or removing shared-memory segments. Porting the kit to a new platform means editing
+this module only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+SHM_DIR = Path("/dev/shm")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class CpuCount:
+    """How many CPUs this process may really use, and what limited it."""
+
+    count: int
+    source: str
+
+
+def _cgroup_quota(root: Path) -> float | None:
+    """The container's CPU quota in CPUs, or None when there is no quota."""
+    v2 = root / "cpu.max"
+    if v2.is_file():
+        quota, _, period = v2.read_text().strip().partition(" ")
+        if quota != "max" and period:
+            return int(quota) / int(period)
+        return None
+    v1_quota, v1_period = root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"
+    if v1_quota.is_file() and v1_period.is_file():
+        quota = int(v1_quota.read_text().strip())
+        if quota > 0:
+            return quota / int(v1_period.read_text().strip())
+    return None
+
+
+def usable_cpus(cgroup_root: Path = CGROUP_ROOT) -> CpuCount:
+    """The smallest of the CPUs this process may run on and its container's CPU quota.
+
+    A quota of half a CPU counts as 1; the source says which limit applied.
+    """
+    if hasattr(os, "sched_getaffinity"):
+        count, source = len(os.sched_getaffinity(0)), "CPU affinity"
+    else:
+        count, source = os.cpu_count() or 1, "os.cpu_count()"
+    try:
+        quota = _cgroup_quota(cgroup_root)
+    except (OSError, ValueError):
+        quota = None
+    if quota is not None and quota < count:
+        count, source = max(1, int(quota)), f"container CPU quota ({quota:g} CPUs)"
+    return CpuCount(count=count, source=source)
+
+
+def popen_group_options() -> dict:
+    """Popen options that put a child in its own group, so the whole group can be killed."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def describe(proc: psutil.Process) -> str:
+    """A short description of a process for messages: pid and command line."""
+    try:
+        cmdline = " ".join(proc.cmdline())[:120] or proc.name()
+    except psutil.Error:
+        cmdline = "?"
+    return f"pid {proc.pid} ({cmdline})"
+
+
+def multiprocessing_helpers() -> set[int]:
+    """Pids of this process's resource tracker and forkserver, which are meant to outlive tests."""
+    import multiprocessing.resource_tracker as resource_tracker
+
+    try:
+        import multiprocessing.forkserver as forkserver_module
+    except ImportError:  # platforms without forkserver
+        forkserver_module = None
+    helpers = set()
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    forkserver = getattr(forkserver_module, "_forkserver", None)
+    for pid in (getattr(tracker, "_pid", None), getattr(forkserver, "_forkserver_pid", None)):
+        if pid:
+            helpers.add(pid)
+    return helpers
+
+
+def live_descendants(exclude: set[int] = frozenset()) -> list[psutil.Process]:
+    """This process's descendants that are still running (zombies are finished, not running)."""
+    alive = []
+    for child in psutil.Process().children(recursive=True):
+        if child.pid in exclude:
+            continue
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE:
+                alive.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[str]:
+    """Kill these processes after an optional grace period; describe those that were killed."""
+    if grace_s:
+        _, procs = psutil.wait_procs(procs, timeout=grace_s)
+    killed = []
+    for proc in procs:
+        description = describe(proc)
+        try:
+            proc.kill()
+            killed.append(description)
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=2)
+    return killed
+
+
+def kill_group(leader: subprocess.Popen) -> list[str]:
+    """Kill a process started with popen_group_options and everything it started.
+
+    Returns descriptions of the processes other than the leader that were still running: a
+    process that survives its suite is a leak worth reporting.
+    """
+    members: dict[int, psutil.Process] = {}
+    try:
+        members.update({p.pid: p for p in psutil.Process(leader.pid).children(recursive=True)})
+    except psutil.NoSuchProcess:
+        pass
+    if os.name != "nt":
+        # Orphans whose parent died are re-parented and drop out of the tree, but keep the group.
+        for proc in psutil.process_iter():
+            try:
+                if proc.pid != leader.pid and os.getpgid(proc.pid) == leader.pid:
+                    members.setdefault(proc.pid, proc)
+            except (OSError, psutil.Error):
+                pass
+        try:
+            os.killpg(leader.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if leader.poll() is None:
+        leader.kill()
+    leader.wait()
+    leftovers = [p for p in members.values() if _is_running(p)]
+    return kill_processes(leftovers)
+
+
+def _is_running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def shared_memory_segments() -> set[str] | None:
+    """Names of the POSIX shared-memory segments on this machine; None where they cannot be listed.
+
+    Windows frees a segment when its last handle closes, and macOS offers no listing, so only
+    Linux can be checked for leaked segments.
+    """
+    if not sys.platform.startswith("linux") or not SHM_DIR.is_dir():
+        return None
+    return {entry.name for entry in SHM_DIR.iterdir()}
+
+
+def remove_segments(names: set[str]) -> list[str]:
+    """Unlink these shared-memory segments; return the names that were removed."""
+    removed = []
+    for name in sorted(names):
+        try:
+            (SHM_DIR / name).unlink()
+            removed.append(name)
+        except OSError:
+            pass
+    return removed

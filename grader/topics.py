@@ -1,0 +1,85 @@
+"""The topics of the kit, read from topics.toml: the single source of order, titles and points."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TOPICS_FILE = Path(__file__).with_name("topics.toml")
+SUITES_DIR = Path(__file__).with_name("suites")
+
+_REQUIRED = {"id", "title", "section", "points", "deadline_s", "hints"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of the lesson: a stub to fill, a reference solution and a hidden suite."""
+
+    id: str
+    title: str
+    section: str
+    points: int
+    deadline_s: float
+    hints: tuple[str, ...]
+
+    @property
+    def suite_path(self) -> Path:
+        """The hidden pytest suite that grades this topic."""
+        return SUITES_DIR / f"test_{self.id}.py"
+
+    def module_file(self, package_dir: Path) -> Path:
+        """Where this topic's module sits inside a target package directory."""
+        return package_dir / f"{self.id}.py"
+
+
+class TopicsFileError(ValueError):
+    """topics.toml is malformed; the message names the file and the entry to fix."""
+
+
+def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]:
+    """Parse topics from TOML text, rejecting unknown or missing keys and duplicate ids."""
+    entries = tomllib.loads(text).get("topic", [])
+    topics: list[Topic] = []
+    for index, entry in enumerate(entries, start=1):
+        keys = set(entry)
+        if keys - _REQUIRED or _REQUIRED - keys:
+            raise TopicsFileError(
+                f"{source}: topic #{index} ({entry.get('id', '?')}): unknown keys "
+                f"{sorted(keys - _REQUIRED)}, missing keys {sorted(_REQUIRED - keys)}"
+            )
+        topics.append(
+            Topic(
+                id=entry["id"],
+                title=entry["title"],
+                section=entry["section"],
+                points=int(entry["points"]),
+                deadline_s=float(entry["deadline_s"]),
+                hints=tuple(entry["hints"]),
+            )
+        )
+    ids = [topic.id for topic in topics]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise TopicsFileError(f"{source}: topic ids appear twice: {duplicated}")
+    return tuple(topics)
+
+
+@cache
+def all_topics() -> tuple[Topic, ...]:
+    """Every topic of the kit, in lesson order."""
+    return parse_topics(TOPICS_FILE.read_text(encoding="utf-8"))
+
+
+def topic_ids() -> list[str]:
+    """The topic ids in lesson order."""
+    return [topic.id for topic in all_topics()]
+
+
+def get_topic(topic_id: str) -> Topic:
+    """The topic with this id; KeyError if there is none."""
+    for topic in all_topics():
+        if topic.id == topic_id:
+            return topic
+    raise KeyError(topic_id)

@@ -1,0 +1,164 @@
+"""Work that suites hand to student code: CPU-bound tasks that record where and when they ran.
+
+Everything here is importable by name, so that it pickles and runs under fork, spawn and
+forkserver alike. Records go to files, not to shared objects: any process can append a line to a
+file, whichever start method created it and whoever its parent is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def spin(iterations: int, seed: int = 0) -> int:
+    """Pure-Python CPU work that holds the GIL for its whole run; the result depends on seed."""
+    total = seed
+    for i in range(iterations):
+        total = (total + i * i) % 1_000_003
+    return total
+
+
+def iterations_for(seconds: float) -> int:
+    """How many spin() iterations take about this many seconds on this machine, right now."""
+    probe = 200_000
+    start = time.perf_counter()
+    spin(probe)
+    elapsed = max(time.perf_counter() - start, 1e-4)
+    return max(1_000, int(probe * seconds / elapsed))
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task's run as seen from inside it: which process and thread, when, and how much CPU."""
+
+    pid: int
+    thread: int
+    start: float
+    end: float
+    cpu_s: float
+
+    @property
+    def wall_s(self) -> float:
+        return self.end - self.start
+
+
+class TaskLog:
+    """A directory where tasks append their TaskRecords, one file per process."""
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, record: TaskRecord) -> None:
+        """Append one record; a single short write to a file opened for appending is atomic."""
+        line = f"{record.pid} {record.thread} {record.start!r} {record.end!r} {record.cpu_s!r}\n"
+        with open(self.directory / f"{record.pid}.log", "a", encoding="ascii") as file:
+            file.write(line)
+
+    def read(self) -> list[TaskRecord]:
+        """Every complete record written so far, in start order."""
+        records = []
+        for path in self.directory.glob("*.log"):
+            for line in path.read_text(encoding="ascii").splitlines():
+                fields = line.split()
+                if len(fields) == 5:
+                    pid, thread = int(fields[0]), int(fields[1])
+                    start, end, cpu = (float(f) for f in fields[2:])
+                    records.append(TaskRecord(pid, thread, start, end, cpu))
+        return sorted(records, key=lambda r: r.start)
+
+    def clear(self) -> None:
+        for path in self.directory.glob("*.log"):
+            path.unlink()
+
+
+class TimedWork:
+    """A CPU-bound task, callable as work(seed) or work(seed, delay_s), that logs a TaskRecord.
+
+    time.monotonic() is one clock for the whole machine, so records from different processes can
+    be compared to see whether tasks overlapped. process_time() inside the task tells how much
+    CPU the task really got, whatever else the machine was doing.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike, iterations: int) -> None:
+        self.log_dir = str(log_dir)
+        self.iterations = iterations
+
+    def __call__(self, seed: int, delay_s: float = 0.0) -> int:
+        start, cpu_start = time.monotonic(), time.process_time()
+        if delay_s:
+            time.sleep(delay_s)
+        result = spin(self.iterations, seed)
+        end, cpu_end = time.monotonic(), time.process_time()
+        record = TaskRecord(os.getpid(), threading.get_ident(), start, end, cpu_end - cpu_start)
+        TaskLog(self.log_dir).write(record)
+        return result
+
+    def expected(self, seed: int) -> int:
+        """The result work(seed) must give, computed without logging."""
+        return spin(self.iterations, seed)
+
+
+class PickleCountingFunction:
+    """Wraps a function and counts how often it is pickled in this process.
+
+    A Pool pickles the function once for every message it sends to a worker, so the count is the
+    number of chunks the work was cut into. Copies unpickled in workers start from zero.
+    """
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.pickles = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, *args):
+        return self.func(*args)
+
+    def __reduce__(self):
+        with self._lock:
+            self.pickles += 1
+        return (PickleCountingFunction, (self.func,))
+
+
+def square(x: int) -> int:
+    """A task so small that sending it costs more than computing it."""
+    return x * x
+
+
+def exit_with(code: int) -> None:
+    """A child target that ends with this exit code."""
+    sys.exit(code)
+
+
+def raise_error(message: str) -> None:
+    """A child target that dies of an uncaught exception (exit code 1)."""
+    raise RuntimeError(message)
+
+
+def sleep_forever() -> None:
+    """A child target that never finishes on its own."""
+    while True:
+        time.sleep(0.05)
+
+
+class PausedSquare:
+    """Squares x after a pause that is shorter for larger x, so later inputs finish first.
+
+    It logs a TaskRecord, so a suite can tell whether child processes did the work.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.3) -> None:
+        self.log_dir = str(log_dir)
+        self.longest_pause_s = longest_pause_s
+
+    def __call__(self, x: int) -> int:
+        start = time.monotonic()
+        time.sleep(max(0.0, self.longest_pause_s - 0.05 * x))
+        TaskLog(self.log_dir).write(TaskRecord(os.getpid(), threading.get_ident(), start,
+                                               time.monotonic(), 0.0))
+        return x * x

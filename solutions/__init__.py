@@ -1,0 +1,1 @@
+"""Reference solutions, one module per topic, with the same names and signatures as exercises/."""
