@@ -62,15 +62,8 @@ class TopicRun:
     log_tail: str = ""
 
 
-def _crash_message(exit_code: int | None, log_tail: str) -> tuple[str, str]:
-    """The outcome and message for a check during which the suite process ended."""
-    if "Timeout (0:" in log_tail:  # faulthandler's dump_traceback_later announces itself so
-        return "timeout", BACKSTOP_FIRED
-    return "error", PROCESS_DIED.format(code=exit_code)
-
-
 def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: float,
-              exit_code: int | None, duration_s: float = 0.0, leftovers: tuple[str, ...] = (),
+              exit_code: int | None, watchdog_fired: bool = False, duration_s: float = 0.0, leftovers: tuple[str, ...] = (),
               log_tail: str = "") -> TopicRun:
     """The TopicRun for a suite that wrote these events and then ended as described."""
     common = {"topic": topic, "duration_s": round(duration_s, 3), "leftovers": leftovers,
@@ -97,8 +90,10 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
         culprit = unfinished[0]
         if timed_out:
             problem, message = "timeout", DEADLINE_PASSED.format(deadline=deadline_s)
+        elif watchdog_fired:
+            problem, message = "timeout", BACKSTOP_FIRED
         else:
-            problem, message = _crash_message(exit_code, log_tail)
+            problem, message = "error", PROCESS_DIED.format(code=exit_code)
 
     checks = []
     for check in collected:

@@ -73,12 +73,15 @@ class _RaceAmplified:
 
     def get_lock(self) -> OwnedLock:
         """The lock that guards this object, as with multiprocessing.Value.get_lock()."""
+        # Wait here too: a worker that waited only on its first read would wait holding the lock.
+        self._await_start()
         return self._lock
 
     def get_obj(self):
         return self._shared.get_obj()
 
-    def _before_read(self) -> None:
+    def _await_start(self) -> None:
+        """In each worker, the first touch waits until all workers are there, then all go."""
         pid = os.getpid()
         if self._barrier is not None and pid != self._creator and self._released_pid != pid:
             self._released_pid = pid
@@ -87,11 +90,15 @@ class _RaceAmplified:
             except threading.BrokenBarrierError:
                 pass  # fewer workers than expected arrived; go on without the common start
 
+    def _before_read(self) -> None:
+        self._await_start()
+
     def _after_unlocked_read(self) -> None:
         if not self._lock.held_by_caller() and self._window_s:
             time.sleep(self._window_s)
 
     def _before_write(self) -> None:
+        self._await_start()
         if not self._lock.held_by_caller():
             with self._unlocked_writes.get_lock():
                 self._unlocked_writes.value += 1

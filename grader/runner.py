@@ -23,6 +23,7 @@ from grader.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
 
 LOG_TAIL_LINES = 25
+EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "output.log"
 
 
 def suite_command(topic: Topic, check_timeout_s: float) -> list[str]:
@@ -34,7 +35,7 @@ def suite_command(topic: Topic, check_timeout_s: float) -> list[str]:
     ]
 
 
-def suite_environment(topic: Topic, settings: Settings, events_path: Path) -> dict[str, str]:
+def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[str, str]:
     """The suite's environment: ours, the target's parent first on the path, and SuiteEnv."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -49,7 +50,8 @@ def suite_environment(topic: Topic, settings: Settings, events_path: Path) -> di
         cpus_source=settings.cpus.source,
         check_timeout_s=settings.check_timeout_s,
         import_timeout_s=settings.check_timeout_s,
-        events_path=str(events_path),
+        events_path=str(workdir / EVENTS_FILE),
+        watchdog_path=str(workdir / WATCHDOG_FILE),
     ).to_environ())
     return env
 
@@ -67,18 +69,24 @@ def read_events(path: Path) -> list[dict]:
     return events
 
 
+def _read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
 def run_topic(topic: Topic, settings: Settings) -> TopicRun:
     """Grade one topic and return what happened; never raises for anything the student wrote."""
     deadline = settings.deadline_for(topic)
-    with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as workdir:
-        events_path, log_path = Path(workdir, "events.jsonl"), Path(workdir, "output.log")
+    with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp:
+        workdir = Path(tmp)
         segments_before = system.shared_memory_segments()
         started = time.monotonic()
-        with open(log_path, "wb") as log:
+        with open(workdir / OUTPUT_FILE, "wb") as log:
             proc = subprocess.Popen(
                 suite_command(topic, settings.check_timeout_s),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
-                env=suite_environment(topic, settings, events_path),
+                env=suite_environment(topic, settings, workdir),
                 **system.popen_group_options(),
             )
             try:
@@ -92,13 +100,14 @@ def run_topic(topic: Topic, settings: Settings) -> TopicRun:
         if segments_before is not None:
             new_segments = system.shared_memory_segments() - segments_before
             leftover_segments = system.remove_segments(new_segments)
-        output = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        output = _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE)
         return interpret(
             topic,
-            read_events(events_path),
+            read_events(workdir / EVENTS_FILE),
             timed_out=timed_out,
             deadline_s=deadline,
             exit_code=proc.returncode,
+            watchdog_fired=bool(_read_lines(workdir / WATCHDOG_FILE)),
             duration_s=duration,
             leftovers=tuple(leftover_processes) + tuple(f"shared memory {s}" for s in leftover_segments),
             log_tail="\n".join(output[-LOG_TAIL_LINES:]),

@@ -21,6 +21,7 @@ class SuiteEnv:
     check_timeout_s: float
     import_timeout_s: float
     events_path: str
+    watchdog_path: str
 
     def to_environ(self) -> dict[str, str]:
         """These settings as environment variables for the suite process."""

@@ -98,6 +98,8 @@ class _Run:
     def __init__(self, env: SuiteEnv) -> None:
         self.env = env
         self.events = open(env.events_path, "a", encoding="utf-8", buffering=1)
+        # faulthandler writes here, not to stderr, which pytest captures and would lose on exit.
+        self.watchdog = open(env.watchdog_path, "w", encoding="utf-8")
         self.module: StudentModule | None = None
         self.import_error: str | None = None
         self.phases: dict[str, dict] = {}
@@ -148,7 +150,7 @@ def _import_student_module(run: _Run) -> None:
     name = f"{env.package}.{env.topic}"
     path = Path(env.package_dir) / f"{env.topic}.py"
     run.emit("importing", module=name)
-    faulthandler.dump_traceback_later(env.import_timeout_s, exit=True)
+    faulthandler.dump_traceback_later(env.import_timeout_s, exit=True, file=run.watchdog)
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -271,7 +273,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
         yield
         return
     _run.emit("started", name=check_name(item))
-    faulthandler.dump_traceback_later(check_timeout(item) + BACKSTOP_GRACE_S, exit=True)
+    faulthandler.dump_traceback_later(check_timeout(item) + BACKSTOP_GRACE_S, exit=True,
+                                      file=_run.watchdog)
     try:
         yield
     finally:

@@ -152,13 +152,16 @@ class PausedSquare:
     It logs a TaskRecord, so a suite can tell whether child processes did the work.
     """
 
-    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.3) -> None:
+    # Pauses 0.1 s apart: far more than children take to start, so the order is reliably reversed.
+    STEP_S = 0.1
+
+    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.6) -> None:
         self.log_dir = str(log_dir)
         self.longest_pause_s = longest_pause_s
 
     def __call__(self, x: int) -> int:
         start = time.monotonic()
-        time.sleep(max(0.0, self.longest_pause_s - 0.05 * x))
+        time.sleep(max(0.0, self.longest_pause_s - self.STEP_S * x))
         TaskLog(self.log_dir).write(TaskRecord(os.getpid(), threading.get_ident(), start,
                                                time.monotonic(), 0.0))
         return x * x

@@ -1,0 +1,1 @@
+"""Code that ends the grading process itself."""

@@ -1,0 +1,1 @@
+"""A C-level loop that holds the GIL forever."""

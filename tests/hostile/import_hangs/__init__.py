@@ -1,0 +1,1 @@
+"""A topic module whose import never finishes."""

@@ -1,0 +1,4 @@
+"""Hostile: module-level code that runs forever."""
+
+while True:
+    pass

@@ -1,0 +1,1 @@
+"""A topic module that raises at import."""

@@ -1,0 +1,3 @@
+"""Hostile: module-level code that fails."""
+
+raise RuntimeError("config file missing")

@@ -1,0 +1,1 @@
+"""Code that never unlinks a SharedMemory segment."""

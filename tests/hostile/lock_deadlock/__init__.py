@@ -1,0 +1,1 @@
+"""Workers that take a lock and never give it back."""

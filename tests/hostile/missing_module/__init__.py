@@ -1,0 +1,1 @@
+"""A target with no topic modules at all."""

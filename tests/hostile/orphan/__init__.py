@@ -1,0 +1,1 @@
+"""A child that leaves a grandchild running after it exits."""

@@ -1,0 +1,1 @@
+"""A pool worker killed by a signal."""

@@ -1,0 +1,1 @@
+"""Workers that never finish their task."""

@@ -1,0 +1,1 @@
+"""pool_map that waits for each task before sending the next."""

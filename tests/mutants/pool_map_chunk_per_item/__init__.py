@@ -1,0 +1,1 @@
+"""pool_map that sends every tiny item in its own message."""

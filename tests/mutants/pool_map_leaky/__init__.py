@@ -1,0 +1,1 @@
+"""pool_map that never shuts its pool down."""

@@ -1,0 +1,1 @@
+"""pool_map that puts all the work in one chunk."""

@@ -1,0 +1,1 @@
+"""pool_map done serially: no process ever starts."""

@@ -1,0 +1,1 @@
+"""pool_map on threads instead of processes."""

@@ -1,0 +1,1 @@
+"""pool_map with a chunksize rule that rounds down."""

@@ -1,0 +1,1 @@
+"""process_basics that waits for a hung child forever."""

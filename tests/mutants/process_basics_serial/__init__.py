@@ -1,0 +1,1 @@
+"""process_basics that starts and joins one process at a time."""

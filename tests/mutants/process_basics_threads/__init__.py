@@ -1,0 +1,1 @@
+"""process_basics with threads instead of child processes."""

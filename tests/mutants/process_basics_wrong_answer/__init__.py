@@ -1,0 +1,1 @@
+"""process_basics that keeps results in arrival order."""

@@ -1,0 +1,1 @@
+"""shared_values with threads instead of processes."""

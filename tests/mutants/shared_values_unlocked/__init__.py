@@ -1,0 +1,1 @@
+"""shared_values without the lock."""

@@ -1,0 +1,1 @@
+"""shared_values that puts values in the wrong bins."""

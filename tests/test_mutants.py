@@ -1,0 +1,60 @@
+"""Every check is seen to fail: each known-wrong version is caught by the check meant for it,
+with a message that says what happened, while the checks it should pass still pass."""
+
+import pytest
+
+from tests.conftest import MUTANTS
+
+# mutant package -> (topic, {failing check: words its message must contain}, checks to ignore)
+CASES = {
+    "pool_map_serial": ("pool_map", {"speedup": "inside the grading process"}, ()),
+    "pool_map_threads": ("pool_map", {"speedup": "threads",
+                                      "small_tasks_are_chunked": "grading process"}, ()),
+    "pool_map_apply_loop": ("pool_map", {"speedup": "never two at once"}, ()),
+    "pool_map_one_chunk": ("pool_map", {"speedup": "single worker process",
+                                        "small_tasks_are_chunked": "one worker did everything"}, ()),
+    "pool_map_chunk_per_item": ("pool_map", {"small_tasks_are_chunked": "separate messages"}, ()),
+    "pool_map_wrong_answer": ("pool_map", {"chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
+    # The leaked pool keeps replacing the workers the grader kills, so every later check of the
+    # topic sees leftovers too.
+    "pool_map_leaky": ("pool_map", {"results_in_order": "left 2 process(es) running",
+                                    "speedup": "left 2 process(es) running"},
+                       ("chunksize_rule", "small_tasks_are_chunked")),
+    "process_basics_serial": ("process_basics", {"processes_run_together": "never two at once"}, ()),
+    "process_basics_threads": ("process_basics", {"results_from_children": "grading process itself"}, ()),
+    "process_basics_wrong_answer": ("process_basics", {"results_from_children": "first difference"}, ()),
+    "process_basics_leaky": ("process_basics", {"deadline_stops_hung_child": "left 1 process"}, ()),
+    "process_basics_no_deadline": ("process_basics", {"deadline_stops_hung_child": "Did not finish"}, ()),
+    # Without the amplifier an unlocked counter may or may not lose updates: only the race
+    # checks make a promise about it.
+    "shared_values_unlocked": ("shared_values", {
+        "counter_has_no_lost_updates": "increments were lost",
+        "histogram_has_no_lost_updates": "increments were lost"},
+        ("counter_total", "histogram_counts")),
+    "shared_values_threads": ("shared_values", {"counter_total": "grading process itself",
+                                                "histogram_counts": "grading process itself",
+                                                "counter_has_no_lost_updates": "grading process itself"},
+                              ()),
+    "shared_values_wrong_answer": ("shared_values", {"histogram_counts": "first difference"}, ()),
+}
+
+
+def test_every_mutant_is_listed():
+    on_disk = {path.name for path in MUTANTS.iterdir() if (path / "__init__.py").exists()}
+    assert on_disk == set(CASES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", sorted(CASES))
+def test_mutant_is_caught(grade, mutant):
+    topic_id, failing, ignored = CASES[mutant]
+    graded = grade(topic_id, "--target", str(MUTANTS / mutant), "--check-timeout", "8")
+    topic = graded.topic(topic_id)
+    assert topic["status"] in ("failed", "timeout")
+    for check in topic["checks"]:
+        if check["name"] in failing:
+            assert check["outcome"] in ("failed", "timeout"), check
+            assert check["points"] == 0
+            assert failing[check["name"]] in check["message"], check["message"]
+        elif check["name"] not in ignored:
+            assert check["outcome"] == "passed", check
