@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from grader import report
+from grader.outcomes import TopicRun
 from grader.runner import run_topic
 from grader.scorecard import build_scorecard, write_atomically
 from grader.settings import (DEFAULT_CHECK_TIMEOUT_S, Settings, SettingsError, resolve_cpus,
@@ -34,15 +35,17 @@ def _choose_topics(names: tuple[str, ...]):
 @click.option("--json", "json_path", default="scorecard.json", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the scorecard.")
 @click.option("--start-method", type=click.Choice(["fork", "spawn", "forkserver"]),
-              envvar="GRADER_START_METHOD", help="Start method for your code [default: the platform's].")
+              envvar="GRADER_START_METHOD", show_envvar=True, help="Start method for your code [default: the platform's].")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="Exit with status 1 when the total score is below this percentage.")
-@click.option("--check-timeout", type=click.FloatRange(min=1), envvar="GRADER_CHECK_TIMEOUT",
-              default=DEFAULT_CHECK_TIMEOUT_S, show_default=True, metavar="SECONDS",
+@click.option("--check-timeout", envvar="GRADER_CHECK_TIMEOUT", type=click.FloatRange(min=1),
+              default=DEFAULT_CHECK_TIMEOUT_S, show_default=True, show_envvar=True, metavar="SECONDS",
               help="How long one check may run before it is stopped.")
-@click.option("--deadline", type=click.FloatRange(min=5), envvar="GRADER_DEADLINE", metavar="SECONDS",
+@click.option("--deadline", envvar="GRADER_DEADLINE", type=click.FloatRange(min=5), show_envvar=True,
+              metavar="SECONDS",
               help="Hard limit on one topic's whole suite [default: the topic's own].")
-@click.option("--cpus", type=click.IntRange(min=1), envvar="GRADER_USABLE_CPUS", metavar="N",
+@click.option("--cpus", envvar="GRADER_USABLE_CPUS", type=click.IntRange(min=1), show_envvar=True,
+              metavar="N",
               help="Grade as if only N CPUs were usable (to see what a smaller machine gets).")
 def main(topics, target, json_path, start_method, fail_under, check_timeout, deadline, cpus):
     """Grade the multiprocessing exercises and write a JSON scorecard.
@@ -67,7 +70,12 @@ def main(topics, target, json_path, start_method, fail_under, check_timeout, dea
     runs = []
     for number, topic in enumerate(settings.topics, start=1):
         click.echo(f"[{number}/{len(settings.topics)}] grading {topic.id} ...", err=True, nl=False)
-        run = run_topic(topic, settings)
+        try:
+            run = run_topic(topic, settings)
+        except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics
+            run = TopicRun(topic=topic, checks=(), problem="error",
+                           message=f"The grader itself failed on this topic ({error!r}); "
+                                   "please report it with the output above.")
         click.echo(f" {run.duration_s:.1f} s", err=True)
         runs.append(run)
     scorecard = build_scorecard(runs, settings, generated_at, time.monotonic() - started)

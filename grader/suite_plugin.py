@@ -237,7 +237,8 @@ def _leftover_guard():
     segments_before = system.shared_memory_segments()
     yield
     helpers = system.multiprocessing_helpers()
-    running = [p for p in system.live_descendants(exclude=helpers) if not _is_helper(p)]
+    running = [p for p in system.live_descendants(exclude=helpers)
+               if not system.is_multiprocessing_helper(p)]
     killed = system.kill_processes(running, grace_s=LEFTOVER_GRACE_S)
     removed = []
     if segments_before is not None:
@@ -252,14 +253,6 @@ def _leftover_guard():
                         "close() in every process and unlink() once, in the one that created it")
     if problems:
         raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.")
-
-
-def _is_helper(proc) -> bool:
-    try:
-        cmdline = " ".join(proc.cmdline())
-    except Exception:  # noqa: BLE001 - a process that vanished is no helper
-        return False
-    return "multiprocessing.resource_tracker" in cmdline or "multiprocessing.forkserver" in cmdline
 
 
 def check_timeout(item: pytest.Item) -> float:

@@ -125,12 +125,16 @@ def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[st
     return killed
 
 
-def kill_group(leader: subprocess.Popen) -> list[str]:
-    """Kill a process started with popen_group_options and everything it started.
+def is_multiprocessing_helper(proc: psutil.Process) -> bool:
+    """Whether this is a resource tracker or forkserver, which exit by themselves when unused."""
+    try:
+        cmdline = " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
+    return "multiprocessing.resource_tracker" in cmdline or "multiprocessing.forkserver" in cmdline
 
-    Returns descriptions of the processes other than the leader that were still running: a
-    process that survives its suite is a leak worth reporting.
-    """
+
+def _group_members(leader: subprocess.Popen) -> list[psutil.Process]:
     members: dict[int, psutil.Process] = {}
     try:
         members.update({p.pid: p for p in psutil.Process(leader.pid).children(recursive=True)})
@@ -144,6 +148,23 @@ def kill_group(leader: subprocess.Popen) -> list[str]:
                     members.setdefault(proc.pid, proc)
             except (OSError, psutil.Error):
                 pass
+    return list(members.values())
+
+
+def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
+    """Kill a process started with popen_group_options and everything it started.
+
+    Returns descriptions of the processes, other than the leader and multiprocessing's own
+    helpers, that were still running: a process that outlives its suite is a leak to report.
+    """
+    members = _group_members(leader)
+    if leader.poll() is not None and members:
+        # A resource tracker or forkserver exits on its own once the suite's pipes close.
+        _, members = psutil.wait_procs(members, timeout=grace_s)
+    members = [p for p in members if _is_running(p)]
+    leaks = [p for p in members if not is_multiprocessing_helper(p)]
+    descriptions = [describe(p) for p in leaks]
+    if os.name != "nt":
         try:
             os.killpg(leader.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -151,8 +172,8 @@ def kill_group(leader: subprocess.Popen) -> list[str]:
     if leader.poll() is None:
         leader.kill()
     leader.wait()
-    leftovers = [p for p in members.values() if _is_running(p)]
-    return kill_processes(leftovers)
+    kill_processes(members)
+    return descriptions
 
 
 def _is_running(proc: psutil.Process) -> bool:

@@ -1,0 +1,71 @@
+"""What a suite's event stream means, including for checks that never reported."""
+
+from grader.outcomes import interpret
+from grader.topics import get_topic
+
+TOPIC = get_topic("pool_map")
+COLLECTED = {"event": "collected", "checks": [
+    {"name": "first", "kind": "correctness", "points": 2},
+    {"name": "second", "kind": "speedup", "points": 3}]}
+IMPORTED = [{"event": "importing", "module": "exercises.pool_map"},
+            {"event": "imported", "ok": True, "message": ""}]
+
+
+def reported(name, outcome="passed"):
+    return {"event": "check", "name": name, "outcome": outcome, "message": "m", "metrics": {},
+            "not_started": False, "duration_s": 0.1}
+
+
+def run(events, **how):
+    how = {"timed_out": False, "deadline_s": 120, "exit_code": 0, **how}
+    return interpret(TOPIC, events, **how)
+
+
+def test_all_reported():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}, reported("first"),
+                  {"event": "started", "name": "second"}, reported("second", "failed")])
+    assert result.problem is None
+    assert [c.outcome for c in result.checks] == ["passed", "failed"]
+
+
+def test_deadline_passed_during_a_check():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}], timed_out=True,
+                 exit_code=-9)
+    assert result.problem == "timeout"
+    first, second = result.checks
+    assert first.outcome == "timeout" and "120 s deadline" in first.message
+    assert second.outcome == "timeout" and "Not run" in second.message
+    assert result.message.startswith("first: ")
+
+
+def test_process_died_during_a_check():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}, reported("first"),
+                  {"event": "started", "name": "second"}], exit_code=3)
+    assert result.problem == "error"
+    assert result.checks[0].outcome == "passed"
+    assert "exit code 3" in result.checks[1].message
+
+
+def test_watchdog_fired_during_a_check():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}], exit_code=1,
+                 watchdog_fired=True)
+    assert result.problem == "timeout"
+    assert "Could not be interrupted" in result.checks[0].message
+
+
+def test_import_never_finished():
+    result = run([COLLECTED, IMPORTED[0]], exit_code=1, watchdog_fired=True)
+    assert result.problem == "timeout"
+    assert "Importing exercises.pool_map did not finish" in result.message
+    assert all(c.outcome == "timeout" for c in result.checks)
+
+
+def test_suite_never_started():
+    result = run([], exit_code=4, log_tail="ERROR: usage")
+    assert result.problem == "error" and result.checks == ()
+    assert "did not start (exit code 4)" in result.message
+
+
+def test_suite_never_started_before_the_deadline():
+    result = run([], timed_out=True)
+    assert result.problem == "timeout"
