@@ -28,6 +28,15 @@ def _choose_topics(names: tuple[str, ...]):
     return tuple(get_topic(name) for name in topic_ids() if name in names)
 
 
+def _grade_one(topic, settings: Settings) -> TopicRun:
+    try:
+        return run_topic(topic, settings)
+    except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics
+        return TopicRun(topic=topic, checks=(), problem="error",
+                        message=f"The grader itself failed on this topic ({error!r}); please "
+                                "report it with the output above.")
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("topics", nargs=-1, metavar="[TOPIC]...")
 @click.option("--target", default="exercises", show_default=True,
@@ -68,20 +77,22 @@ def main(topics, target, json_path, start_method, fail_under, check_timeout, dea
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.monotonic()
     runs = []
-    for number, topic in enumerate(settings.topics, start=1):
-        click.echo(f"[{number}/{len(settings.topics)}] grading {topic.id} ...", err=True, nl=False)
-        try:
-            run = run_topic(topic, settings)
-        except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics
-            run = TopicRun(topic=topic, checks=(), problem="error",
-                           message=f"The grader itself failed on this topic ({error!r}); "
-                                   "please report it with the output above.")
-        click.echo(f" {run.duration_s:.1f} s", err=True)
-        runs.append(run)
+    try:
+        for number, topic in enumerate(settings.topics, start=1):
+            click.echo(f"[{number}/{len(settings.topics)}] grading {topic.id} ...", err=True, nl=False)
+            runs.append(_grade_one(topic, settings))
+            click.echo(f" {runs[-1].duration_s:.1f} s", err=True)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: the scorecard holds the topics graded so far.", err=True)
+        interrupted = True
+    else:
+        interrupted = False
     scorecard = build_scorecard(runs, settings, generated_at, time.monotonic() - started)
     write_atomically(scorecard, settings.json_path)
     click.echo(report.render(scorecard, str(settings.json_path)))
 
+    if interrupted:
+        sys.exit(130)
     percent = 100 * scorecard["score"] / scorecard["max_score"] if scorecard["max_score"] else 0
     if fail_under is not None and percent < fail_under:
         click.echo(f"Score {percent:.0f}% is below --fail-under {fail_under:g}%.", err=True)

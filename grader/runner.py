@@ -89,12 +89,14 @@ def run_topic(topic: Topic, settings: Settings) -> TopicRun:
                 env=suite_environment(topic, settings, workdir),
                 **system.popen_group_options(),
             )
+            timed_out = False
             try:
                 proc.wait(timeout=deadline)
-                timed_out = False
             except subprocess.TimeoutExpired:
                 timed_out = True
-            leftover_processes = system.kill_group(proc)
+            finally:
+                # Also on Ctrl-C: the suite sits in its own session and would not see it.
+                leftover_processes = system.kill_group(proc)
         duration = time.monotonic() - started
         leftover_segments = []
         if segments_before is not None:

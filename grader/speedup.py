@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Callable
@@ -76,6 +77,11 @@ class SpeedupRound:
     parent_cpu_s: float
 
 
+def gil_enabled() -> bool:
+    """False only on a free-threaded build (3.13t and later) running without the GIL."""
+    return getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
 def max_concurrency(records: list[TaskRecord]) -> int:
     """The largest number of tasks that were running at the same moment."""
     events = sorted([(r.start, 1) for r in records] + [(r.end, -1) for r in records])
@@ -132,9 +138,12 @@ def structural_problem(evidence: SpeedupRound, plan: SpeedupPlan) -> str | None:
     if evidence.tasks_recorded == 0:
         return "None of the tasks ran, so nothing could be timed. Call the function on every item."
     if evidence.worker_pids == 0 and evidence.threads > 1:
+        why = ("this interpreter has no GIL, so threads can help here, but this exercise is about "
+               "processes" if not gil_enabled() else
+               "threads take turns on the GIL, so CPU-bound work gets no faster")
         return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
-                f"{evidence.threads} threads (speedup {x:.2f}x): threads take turns on the GIL, so "
-                "CPU-bound work gets no faster. Use processes (multiprocessing.Pool or Process).")
+                f"{evidence.threads} threads (speedup {x:.2f}x): {why}. Use processes "
+                "(multiprocessing.Pool or Process).")
     if evidence.worker_pids == 0:
         return (f"All {evidence.tasks_recorded} tasks ran one after another inside the grading "
                 f"process itself (speedup {x:.2f}x): nothing was handed to another process. "

@@ -60,6 +60,15 @@ def test_deadlock_on_a_lock(grade):
     assert outcomes["histogram_counts"] == outcomes["histogram_has_no_lost_updates"] == "passed"
 
 
+@pytest.mark.slow
+def test_deadlock_on_a_queue(grade):
+    topic = graded_topic(grade, "queue_deadlock", "process_basics")
+    check = next(c for c in topic["checks"] if c["name"] == "results_from_children")
+    assert check["outcome"] == "timeout"
+    assert "queue_deadlock/process_basics.py:" in check["message"], "says where it was stuck"
+    assert topic["score"] == 7
+
+
 def test_os_exit_in_the_grading_process(grade):
     topic = graded_topic(grade, "exits_grader", "process_basics")
     assert topic["status"] == "error"

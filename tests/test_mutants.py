@@ -1,8 +1,11 @@
 """Every check is seen to fail: each known-wrong version is caught by the check meant for it,
 with a message that says what happened, while the checks it should pass still pass."""
 
+import re
+
 import pytest
 
+from grader.topics import all_topics
 from tests.conftest import MUTANTS
 
 # mutant package -> (topic, {failing check: words its message must contain}, checks to ignore)
@@ -14,12 +17,17 @@ CASES = {
     "pool_map_one_chunk": ("pool_map", {"speedup": "single worker process",
                                         "small_tasks_are_chunked": "one worker did everything"}, ()),
     "pool_map_chunk_per_item": ("pool_map", {"small_tasks_are_chunked": "separate messages"}, ()),
-    "pool_map_wrong_answer": ("pool_map", {"chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
+    "pool_map_wrong_answer": ("pool_map", {"results_in_order": "39 items instead of 40",
+                                           "speedup": "7 items instead of 8",
+                                           "chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
     # The leaked pool keeps replacing the workers the grader kills, so every later check of the
     # topic sees leftovers too.
     "pool_map_leaky": ("pool_map", {"results_in_order": "left 2 process(es) running",
                                     "speedup": "left 2 process(es) running"},
                        ("chunksize_rule", "small_tasks_are_chunked")),
+    # Without join() the work also seems not to run at all, so the speedup check fails too.
+    "process_basics_no_join": ("process_basics", {"exit_codes": "index 0: None instead of 0"},
+                               ("processes_run_together",)),
     "process_basics_serial": ("process_basics", {"processes_run_together": "never two at once"}, ()),
     "process_basics_threads": ("process_basics", {"results_from_children": "grading process itself"}, ()),
     "process_basics_wrong_answer": ("process_basics", {"results_from_children": "first difference"}, ()),
@@ -42,6 +50,14 @@ CASES = {
 def test_every_mutant_is_listed():
     on_disk = {path.name for path in MUTANTS.iterdir() if (path / "__init__.py").exists()}
     assert on_disk == set(CASES)
+
+
+@pytest.mark.parametrize("topic", all_topics(), ids=lambda t: t.id)
+def test_every_check_is_seen_to_fail(topic):
+    checks = set(re.findall(r"^def test_(\w+)\(", topic.suite_path.read_text(), re.MULTILINE))
+    caught = {name for topic_id, failing, _ in CASES.values() if topic_id == topic.id
+              for name in failing}
+    assert checks - caught == set(), "these checks have no known-wrong version that fails them"
 
 
 @pytest.mark.slow

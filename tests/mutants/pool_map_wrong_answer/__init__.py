@@ -1,1 +1,1 @@
-"""pool_map with a chunksize rule that rounds down."""
+"""pool_map with an off-by-one and a chunksize rule that rounds down."""

@@ -1,0 +1,1 @@
+"""A parent waiting on a queue that nobody fills."""

@@ -1,0 +1,1 @@
+"""process_basics that reads exit codes without waiting for the children."""
