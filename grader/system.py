@@ -191,7 +191,9 @@ def shared_memory_segments() -> set[str] | None:
     """
     if not sys.platform.startswith("linux") or not SHM_DIR.is_dir():
         return None
-    return {entry.name for entry in SHM_DIR.iterdir()}
+    # Named semaphores also live here, but multiprocessing unlinks its own at once: one that
+    # lingers belongs to another program and is not ours to remove.
+    return {entry.name for entry in SHM_DIR.iterdir() if not entry.name.startswith("sem.")}
 
 
 def remove_segments(names: set[str]) -> list[str]:

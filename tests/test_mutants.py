@@ -18,7 +18,7 @@ CASES = {
                                         "small_tasks_are_chunked": "one worker did everything"}, ()),
     "pool_map_chunk_per_item": ("pool_map", {"small_tasks_are_chunked": "separate messages"}, ()),
     "pool_map_wrong_answer": ("pool_map", {"results_in_order": "39 items instead of 40",
-                                           "speedup": "7 items instead of 8",
+                                           "speedup": "Only 7 of the 8 tasks ran",
                                            "chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
     # The leaked pool keeps replacing the workers the grader kills, so every later check of the
     # topic sees leftovers too.
@@ -26,7 +26,7 @@ CASES = {
                                     "speedup": "left 2 process(es) running"},
                        ("chunksize_rule", "small_tasks_are_chunked")),
     # Without join() the work also seems not to run at all, so the speedup check fails too.
-    "process_basics_no_join": ("process_basics", {"exit_codes": "index 0: None instead of 0"},
+    "process_basics_no_join": ("process_basics", {"exit_codes": "None instead of"},
                                ("processes_run_together",)),
     "process_basics_serial": ("process_basics", {"processes_run_together": "never two at once"}, ()),
     "process_basics_threads": ("process_basics", {"results_from_children": "grading process itself"}, ()),

@@ -28,6 +28,14 @@ def lost_updates_message(what: str, final: int, expected: int, unlocked_writes: 
             f"writes were made without holding the lock). " + LOCK_ADVICE.format(name=name, index=index))
 
 
+def unlocked_note(shared, name: str) -> str:
+    """A pointer to the lock when some writes were made without it, else nothing."""
+    if not shared.unlocked_writes:
+        return ""
+    return (f" {shared.unlocked_writes:,} writes were made without holding {name}.get_lock(), "
+            "so some updates were probably lost.")
+
+
 def assert_written_by_children(shared, what: str) -> None:
     writers = shared.writer_pids
     assert writers - {os.getpid()}, (
@@ -53,7 +61,8 @@ def test_counter_total(exercise, check_report):
     got = exercise.count_in_parallel(counter, WORKERS, 250)
     expected = WORKERS * 250
     assert got == expected, mismatch(f"count_in_parallel(counter, {WORKERS}, 250)", got, expected,
-                                     "Return counter.value after every worker has been joined.")
+                                     "Return counter.value after every worker has been joined."
+                                     + unlocked_note(counter, "counter"))
     assert_written_by_children(counter, "counter")
     check_report.record({"writer_processes": len(counter.writer_pids)},
                         f"{WORKERS} processes counted to {expected:,}.")
@@ -83,7 +92,7 @@ def test_histogram_counts(exercise, check_report):
     assert got == expected, mismatch(
         f"parallel_histogram(hist, <2000 values>, {WORKERS}, bin_width={width})", got, expected,
         "Each value v adds 1 to hist[v // bin_width]; give every worker its own slice of the "
-        "values and return list(hist) after joining them all.")
+        "values and return list(hist) after joining them all." + unlocked_note(hist, "hist"))
     assert_written_by_children(hist, "histogram")
     check_report.record({"values": len(values), "bins": bins}, "The histogram adds up.")
 
