@@ -1,7 +1,7 @@
 """The JSON scorecard: built by pure functions from the runs, written atomically, validated.
 
 Its layout is a contract with instructors' tooling; change it only together with
-SCHEMA_VERSION and scorecard.schema.json.
+SCHEMA_VERSION and schema.json (the scorecard's JSON Schema).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from grader.suite_plugin import NOT_STARTED_PREFIX
 from grader.settings import Settings
 
 SCHEMA_VERSION = "1.0"
-SCHEMA_PATH = Path(__file__).with_name("scorecard.schema.json")
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 
 def check_entry(check: CheckResult) -> dict:
