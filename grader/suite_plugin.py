@@ -178,12 +178,13 @@ def _describe(error: BaseException) -> str:
 
 
 def _where(tb, student_file: Path) -> str:
-    """' at FILE:LINE' for the deepest frame of the traceback inside the student's file."""
+    """' at exercises/topic.py:LINE' for the deepest frame of the traceback in the student's file."""
     where = ""
     target = str(student_file.resolve())
+    shown = f"{student_file.parent.name}/{student_file.name}"
     while tb is not None:
         if str(Path(tb.tb_frame.f_code.co_filename).resolve()) == target:
-            where = f" at {student_file}:{tb.tb_lineno}"
+            where = f" at {shown}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where
 

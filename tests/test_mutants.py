@@ -20,11 +20,10 @@ CASES = {
     "pool_map_wrong_answer": ("pool_map", {"results_in_order": "39 items instead of 40",
                                            "speedup": "Only 7 of the 8 tasks ran",
                                            "chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
-    # The leaked pool keeps replacing the workers the grader kills, so every later check of the
-    # topic sees leftovers too.
-    "pool_map_leaky": ("pool_map", {"results_in_order": "left 2 process(es) running",
-                                    "speedup": "left 2 process(es) running"},
-                       ("chunksize_rule", "small_tasks_are_chunked")),
+    # Once the grader kills the leaked pool's idle workers the pool is broken (a worker killed
+    # while waiting holds the pool's queue lock), so later checks fail or hang in varying ways.
+    "pool_map_leaky": ("pool_map", {"results_in_order": "left 2 process(es) running"},
+                       ("speedup", "chunksize_rule", "small_tasks_are_chunked")),
     # Without join() the work also seems not to run at all, so the speedup check fails too.
     "process_basics_no_join": ("process_basics", {"exit_codes": "None instead of"},
                                ("processes_run_together",)),
