@@ -48,7 +48,7 @@ def count_in_parallel(counter, workers, times):
         1000
     """
     # TODO: start `workers` Processes with target=add_to_counter, args=(counter, times); join all.
-    raise NotImplementedError("count_in_parallel: start `workers` processes running add_to_counter, join them, return counter.value")
+    raise NotImplementedError("count_in_parallel: write add_to_counter first, then start `workers` processes running it, join them, return counter.value")
 
 
 def add_to_histogram(hist, values, bin_width):
@@ -78,4 +78,4 @@ def parallel_histogram(hist, values, workers, bin_width):
         [2, 1]
     """
     # TODO: start one Process per slice with target=add_to_histogram; join all; return the counts.
-    raise NotImplementedError("parallel_histogram: start a Process per slice of values running add_to_histogram, join, return list(hist)")
+    raise NotImplementedError("parallel_histogram: write add_to_histogram first, then start a Process per slice of values running it, join, return the counts")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.outcomes import CheckResult, TopicRun
-from grader.suite_plugin import NOT_STARTED_PREFIX
+from grader.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 
 SCHEMA_VERSION = "1.0"

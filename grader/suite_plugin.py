@@ -1,7 +1,8 @@
 """The pytest plugin loaded into every topic's suite process (`-p grader.suite_plugin`).
 
 It imports the student's module under a watchdog, gives suites their fixtures (`exercise`,
-`check_report`, `usable_cpus`, `start_method`), guards every check against leftover processes
+`check_report`, `usable_cpus`, `start_method`, `speedup_plan`, `task_log`), guards every check
+against leftover processes
 and shared-memory segments, and streams one JSON line per event to the file the runner named,
 so whatever happened before a crash or a kill is never lost.
 """
@@ -22,6 +23,8 @@ import pytest
 from grader import system
 from grader.speedup import SpeedupPlan, plan_for
 from grader.suite_env import SuiteEnv
+from grader.verdicts import (FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ONE_CPU, ImportProblem,
+                             LeftBehind, MissingFunction, check_verdict, describe, where)
 from grader.workloads import TaskLog
 
 KINDS = ("correctness", "speedup", "race", "hygiene")
@@ -29,42 +32,6 @@ KINDS = ("correctness", "speedup", "race", "hygiene")
 # the GIL in C and cannot be interrupted, faulthandler ends the whole process instead.
 BACKSTOP_GRACE_S = 10.0
 LEFTOVER_GRACE_S = 0.5
-
-STUCK_MESSAGE = (
-    "Did not finish within {timeout:g} s and was stopped{where}. Look for a join() or get() "
-    "waiting on something that never comes: a worker that died, a queue nobody fills, a lock "
-    "nobody releases, a loop with no end."
-)
-NOT_STARTED_PREFIX = "Not started yet: "
-ONE_CPU = (
-    "Skipped: only 1 CPU is usable here ({source}), so no code can run faster in parallel. "
-    "This check does not count toward the score; run `grade` on a machine with 2 or more CPUs."
-)
-IMPORT_FAILED = (
-    "Importing {module} raised {error}{where}. Code at module level runs on import, in the "
-    "grader and again in every spawned worker: fix the error, or move that code into a function."
-)
-MODULE_MISSING = (
-    "{path} was not found, so nothing could be graded. Restore it from the kit "
-    "(git checkout -- {path}) or point --target at the folder that holds it."
-)
-FUNCTION_MISSING = (
-    "{path} has no `{name}`. The stub defines it under that name; restore the definition "
-    "(git diff shows what changed) and fill in its body."
-)
-
-
-class ImportProblem(Exception):
-    """The student's module could not be imported; every check reports this message."""
-
-
-class MissingFunction(Exception):
-    """The student's module lacks a name the suite calls."""
-
-
-class LeftBehind(Exception):
-    """A check finished but left processes or shared-memory segments behind."""
-
 
 @dataclass
 class CheckReport:
@@ -157,36 +124,19 @@ def _import_student_module(run: _Run) -> None:
         if error.name in (name, env.package):
             run.import_error = MODULE_MISSING.format(path=path)
         else:
-            run.import_error = IMPORT_FAILED.format(module=name, error=_describe(error),
-                                                    where=_where(error.__traceback__, path))
+            run.import_error = IMPORT_FAILED.format(module=name, error=describe(error),
+                                                    where=where(error.__traceback__, path))
     except SyntaxError as error:
         run.import_error = (f"{path}:{error.lineno}: SyntaxError: {error.msg}. Fix it so that "
                             "the module can be imported; `python -m py_compile` shows the spot.")
     except BaseException as error:  # noqa: BLE001 - student code may raise anything, even SystemExit
-        run.import_error = IMPORT_FAILED.format(module=name, error=_describe(error),
-                                                where=_where(error.__traceback__, path))
+        run.import_error = IMPORT_FAILED.format(module=name, error=describe(error),
+                                                where=where(error.__traceback__, path))
     else:
         run.module = StudentModule(module, path)
     finally:
         faulthandler.cancel_dump_traceback_later()
     run.emit("imported", ok=run.import_error is None, message=run.import_error or "")
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
-
-
-def _where(tb, student_file: Path) -> str:
-    """' at exercises/topic.py:LINE' for the deepest frame of the traceback in the student's file."""
-    where = ""
-    target = str(student_file.resolve())
-    shown = f"{student_file.parent.name}/{student_file.name}"
-    while tb is not None:
-        if str(Path(tb.tb_frame.f_code.co_filename).resolve()) == target:
-            where = f" at {shown}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where
 
 
 @pytest.fixture
@@ -286,49 +236,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         phases[call.when] = call.excinfo
     if call.when == "teardown":
         del _run.phases[item.nodeid]
-        _run.emit("check", name=check_name(item), duration_s=round(phases["duration"], 3),
-                  **verdict(item, phases))
-
-
-def verdict(item: pytest.Item, phases: dict) -> dict:
-    """The outcome, message and metrics of one check from the exceptions of its phases."""
-    report: CheckReport = getattr(item, "grader_report", None) or CheckReport()
-    result = {"outcome": "passed", "message": report.summary, "metrics": report.metrics,
-              "not_started": False}
-    if "setup" in phases:
-        error = phases["setup"].value
-        if isinstance(error, pytest.skip.Exception):
-            return {**result, "outcome": "skipped", "message": str(error.msg)}
-        message = str(error) if isinstance(error, ImportProblem) else f"Grader error: {_describe(error)}"
-        return {**result, "outcome": "error", "message": message}
-    if "call" in phases:
-        result.update(_call_failure(item, phases["call"]))
-    if "teardown" in phases:
-        error = phases["teardown"].value
-        left = str(error) if isinstance(error, LeftBehind) else f"Grader error: {_describe(error)}"
-        if result["outcome"] == "passed":
-            result.update(outcome="failed", message=left)
-        else:
-            result["message"] += " " + left
-    return result
-
-
-def _call_failure(item: pytest.Item, excinfo) -> dict:
-    error = excinfo.value
-    student_file = Path(_run.env.package_dir) / f"{_run.env.topic}.py"
-    if isinstance(error, pytest.skip.Exception):
-        return {"outcome": "skipped", "message": str(error.msg)}
-    if "pytest-timeout" in str(error):
-        return {"outcome": "timeout", "message": STUCK_MESSAGE.format(
-            timeout=check_timeout(item), where=_where(excinfo.tb, student_file))}
-    if isinstance(error, NotImplementedError):
-        return {"outcome": "failed", "not_started": True,
-                "message": f"{NOT_STARTED_PREFIX}{error}" if str(error) else NOT_STARTED_PREFIX}
-    if isinstance(error, (AssertionError, MissingFunction)):
-        return {"outcome": "failed", "message": str(error)}
-    return {"outcome": "failed", "message": (
-        f"Your code raised {_describe(error)}{_where(excinfo.tb, student_file)}. "
-        "Run the function by hand on a small input to see it happen.")}
+        report: CheckReport = getattr(item, "grader_report", None) or CheckReport()
+        student_file = Path(_run.env.package_dir) / f"{_run.env.topic}.py"
+        _run.emit("check", name=check_name(item), duration_s=round(phases.pop("duration"), 3),
+                  **check_verdict(phases, report.summary, report.metrics, student_file,
+                                  check_timeout(item)))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
