@@ -30,7 +30,7 @@ class OwnedLock:
         self._depth = 0
 
     def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
-        acquired = self._lock.acquire(block, timeout) if timeout is not None else self._lock.acquire(block)
+        acquired = self._lock.acquire(block, timeout)
         if acquired:
             self._owner = threading.get_ident()
             self._depth += 1

@@ -2,9 +2,8 @@
 
 It imports the student's module under a watchdog, gives suites their fixtures (`exercise`,
 `check_report`, `usable_cpus`, `start_method`, `speedup_plan`, `task_log`), guards every check
-against leftover processes
-and shared-memory segments, and streams one JSON line per event to the file the runner named,
-so whatever happened before a crash or a kill is never lost.
+against leftover processes and shared-memory segments, and streams one JSON line per event to
+the file the runner named, so whatever happened before a crash or a kill is never lost.
 """
 
 from __future__ import annotations
