@@ -94,6 +94,6 @@ def main(topics, target, json_path, start_method, fail_under, check_timeout, dea
     if interrupted:
         sys.exit(130)
     percent = 100 * scorecard["score"] / scorecard["max_score"] if scorecard["max_score"] else 0
-    if fail_under is not None and percent < fail_under:
-        click.echo(f"Score {percent:.0f}% is below --fail-under {fail_under:g}%.", err=True)
+    if settings.fail_under is not None and percent < settings.fail_under:
+        click.echo(f"Score {percent:.0f}% is below --fail-under {settings.fail_under:g}%.", err=True)
         sys.exit(1)

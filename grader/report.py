@@ -38,6 +38,8 @@ def render(scorecard: dict, json_path: str) -> str:
                 lines.extend(_wrap(check["message"], "          "))
         for leftover in topic.get("leftovers", []):
             lines.append(f"  cleaned up after the suite: {leftover}")
+        if topic["status"] in ("failed", "timeout"):
+            lines.extend(_wrap(f"hint: {topic['hint']}", "  ") if "hint" in topic else [])
     total, most = scorecard["score"], scorecard["max_score"]
     percent = 100 * total / most if most else 0.0
     lines.append("")

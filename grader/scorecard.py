@@ -84,6 +84,8 @@ def topic_entry(run: TopicRun) -> dict:
         "checks": checks,
         "leftovers": list(run.leftovers),
     }
+    if status != "passed" and run.topic.hints:
+        entry["hint"] = run.topic.hints[0]
     if status in ("error", "timeout"):
         entry["output_tail"] = run.log_tail
     return entry

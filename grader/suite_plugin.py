@@ -1,7 +1,7 @@
 """The pytest plugin loaded into every topic's suite process (`-p grader.suite_plugin`).
 
 It imports the student's module under a watchdog, gives suites their fixtures (`exercise`,
-`check_report`, `usable_cpus`, `start_method`, `speedup_plan`, `task_log`), guards every check
+`check_report`, `usable_cpus`, `speedup_plan`, `task_log`), guards every check
 against leftover processes and shared-memory segments, and streams one JSON line per event to
 the file the runner named, so whatever happened before a crash or a kill is never lost.
 """
@@ -160,11 +160,6 @@ def check_report(request: pytest.FixtureRequest) -> CheckReport:
 def usable_cpus() -> system.CpuCount:
     """The CPUs the grader may use, as counted (or overridden) by the runner."""
     return system.CpuCount(_run.env.usable_cpus, _run.env.cpus_source)
-
-
-@pytest.fixture
-def start_method() -> str:
-    return _run.env.start_method
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ def test_points_and_skips():
     skipped = topic["checks"][2]
     assert skipped["max_points"] == 0 and skipped["metrics"]["points_if_run"] == 4
     assert (card["score"], card["max_score"]) == (2, 5)
+    assert topic["hint"] == get_topic("pool_map").hints[0]
 
 
 def test_a_topic_that_never_reported_keeps_its_points_in_the_maximum():
