@@ -85,9 +85,11 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
         problem, message = "timeout", IMPORT_HUNG.format(module=importing["module"])
     elif imported and not imported["ok"]:
         problem, message = "error", imported["message"]
-    unfinished = [name for name in started if name not in reported]
-    if unfinished and problem is None:
-        culprit = unfinished[0]
+    missing = [check["name"] for check in collected if check["name"] not in reported]
+    if missing and problem is None:
+        # The suite stopped before every check reported: during the first one that started and
+        # never finished, or between two checks when none did.
+        culprit = next((name for name in started if name not in reported), None)
         if timed_out:
             problem, message = "timeout", DEADLINE_PASSED.format(deadline=deadline_s)
         elif watchdog_fired:
@@ -104,9 +106,8 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
             checks.append(CheckResult(**base, outcome=event["outcome"], message=event["message"],
                                       metrics=event["metrics"], not_started=event["not_started"],
                                       duration_s=event["duration_s"]))
-        elif name == culprit or culprit is None:
-            checks.append(CheckResult(**base, outcome=problem or "error",
-                                      message=message or "Did not report."))
+        elif culprit is None or name == culprit:
+            checks.append(CheckResult(**base, outcome=problem, message=message))
         else:
             checks.append(CheckResult(**base, outcome=problem, message=NOT_RUN.format(culprit=culprit)))
     if culprit:

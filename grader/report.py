@@ -34,12 +34,12 @@ def render(scorecard: dict, json_path: str) -> str:
             head = (f"  {MARKS[check['outcome']]:<7} {check['name']} ({check['kind']}) "
                     f"{check['points']}/{check['max_points']}{_speedup_note(check)}")
             lines.append(head)
-            if check["outcome"] not in ("passed",) and topic["status"] != "error":
+            if check["outcome"] != "passed" and topic["status"] != "error":
                 lines.extend(_wrap(check["message"], "          "))
         for leftover in topic.get("leftovers", []):
             lines.append(f"  cleaned up after the suite: {leftover}")
-        if topic["status"] in ("failed", "timeout"):
-            lines.extend(_wrap(f"hint: {topic['hint']}", "  ") if "hint" in topic else [])
+        if topic["status"] in ("failed", "timeout") and "hint" in topic:
+            lines.extend(_wrap(f"hint: {topic['hint']}", "  "))
     total, most = scorecard["score"], scorecard["max_score"]
     percent = 100 * total / most if most else 0.0
     lines.append("")

@@ -49,7 +49,6 @@ def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[s
         usable_cpus=settings.cpus.count,
         cpus_source=settings.cpus.source,
         check_timeout_s=settings.check_timeout_s,
-        import_timeout_s=settings.check_timeout_s,
         events_path=str(workdir / EVENTS_FILE),
         watchdog_path=str(workdir / WATCHDOG_FILE),
     ).to_environ())

@@ -19,7 +19,6 @@ class SuiteEnv:
     usable_cpus: int
     cpus_source: str
     check_timeout_s: float
-    import_timeout_s: float
     events_path: str
     watchdog_path: str
 

@@ -116,7 +116,8 @@ def _import_student_module(run: _Run) -> None:
     name = f"{env.package}.{env.topic}"
     path = Path(env.package_dir) / f"{env.topic}.py"
     run.emit("importing", module=name)
-    faulthandler.dump_traceback_later(env.import_timeout_s, exit=True, file=run.watchdog)
+    # Importing gets as long as one check does.
+    faulthandler.dump_traceback_later(env.check_timeout_s, exit=True, file=run.watchdog)
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:

@@ -69,3 +69,11 @@ def test_suite_never_started():
 def test_suite_never_started_before_the_deadline():
     result = run([], timed_out=True)
     assert result.problem == "timeout"
+
+
+def test_process_died_between_checks():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}, reported("first")],
+                 exit_code=-9)
+    assert result.problem == "error"
+    assert result.checks[0].outcome == "passed"
+    assert result.checks[1].outcome == "error" and "exit code -9" in result.checks[1].message
