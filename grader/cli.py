@@ -13,8 +13,8 @@ from grader import report
 from grader.outcomes import TopicRun
 from grader.runner import run_topic
 from grader.scorecard import build_scorecard, write_atomically
-from grader.settings import (DEFAULT_CHECK_TIMEOUT_S, Settings, SettingsError, resolve_cpus,
-                             resolve_start_method, resolve_target)
+from grader.settings import (Settings, SettingsError, resolve_cpus, resolve_start_method,
+                             resolve_target)
 from grader.topics import all_topics, get_topic, topic_ids
 
 
@@ -44,12 +44,15 @@ def _grade_one(topic, settings: Settings) -> TopicRun:
 @click.option("--json", "json_path", default="scorecard.json", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the scorecard.")
 @click.option("--start-method", type=click.Choice(["fork", "spawn", "forkserver"]),
-              envvar="GRADER_START_METHOD", show_envvar=True, help="Start method for your code [default: the platform's].")
+              envvar="GRADER_START_METHOD", show_envvar=True,
+              help="Start method for your code [default: forkserver where offered, else spawn; "
+                   "fork only when asked for, since it hides code that fails on macOS and Windows].")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="Exit with status 1 when the total score is below this percentage.")
 @click.option("--check-timeout", envvar="GRADER_CHECK_TIMEOUT", type=click.FloatRange(min=1),
-              default=DEFAULT_CHECK_TIMEOUT_S, show_default=True, show_envvar=True, metavar="SECONDS",
-              help="How long one check may run before it is stopped.")
+              show_envvar=True, metavar="SECONDS",
+              help="How long any one check may run before it is stopped [default: each check's "
+                   "own limit, a few times what it needs].")
 @click.option("--deadline", envvar="GRADER_DEADLINE", type=click.FloatRange(min=5), show_envvar=True,
               metavar="SECONDS",
               help="Hard limit on one topic's whole suite [default: the topic's own].")

@@ -36,6 +36,7 @@ def check_entry(check: CheckResult) -> dict:
         "points": check.max_points if check.outcome == "passed" else 0,
         "max_points": check.max_points if counted else 0,
         "message": check.message,
+        "duration_s": check.duration_s,
         "metrics": metrics,
     }
 

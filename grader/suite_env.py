@@ -18,7 +18,8 @@ class SuiteEnv:
     start_method: str
     usable_cpus: int
     cpus_source: str
-    check_timeout_s: float
+    # 0 when every check keeps its own time limit.
+    check_timeout_override_s: float
     events_path: str
     watchdog_path: str
 

@@ -27,9 +27,13 @@ from grader.verdicts import (FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ON
 from grader.workloads import TaskLog
 
 KINDS = ("correctness", "speedup", "race", "hygiene")
+# A check's time limit when its suite sets none; suites set limits a few times what the
+# reference solution needs under spawn on a busy 2-core machine, so that a hang is called soon.
+DEFAULT_CHECK_TIMEOUT_S = 10.0
+IMPORT_TIMEOUT_S = 10.0
 # After a check's own timeout, pytest-timeout gets this long to interrupt it; if the code holds
 # the GIL in C and cannot be interrupted, faulthandler ends the whole process instead.
-BACKSTOP_GRACE_S = 10.0
+BACKSTOP_GRACE_S = 3.0
 LEFTOVER_GRACE_S = 0.5
 
 @dataclass
@@ -81,7 +85,8 @@ _run: _Run | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _run
-    config.addinivalue_line("markers", "check(kind, points): a graded check of the given kind")
+    config.addinivalue_line("markers", "check(kind, points, timeout=None): a graded check of the "
+                            "given kind and its time limit in seconds")
     env = SuiteEnv.from_environ()
     if env is None:
         return
@@ -116,8 +121,8 @@ def _import_student_module(run: _Run) -> None:
     name = f"{env.package}.{env.topic}"
     path = Path(env.package_dir) / f"{env.topic}.py"
     run.emit("importing", module=name)
-    # Importing gets as long as one check does.
-    faulthandler.dump_traceback_later(env.check_timeout_s, exit=True, file=run.watchdog)
+    faulthandler.dump_traceback_later(env.check_timeout_override_s or IMPORT_TIMEOUT_S, exit=True,
+                                      file=run.watchdog)
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -202,8 +207,19 @@ def _leftover_guard():
 
 
 def check_timeout(item: pytest.Item) -> float:
-    marker = item.get_closest_marker("timeout")
-    return float(marker.args[0]) if marker and marker.args else _run.env.check_timeout_s
+    """The check's time limit: --check-timeout when given, else the one its suite set."""
+    if _run.env.check_timeout_override_s:
+        return _run.env.check_timeout_override_s
+    marker = item.get_closest_marker("check")
+    return float(marker.kwargs.get("timeout", DEFAULT_CHECK_TIMEOUT_S) if marker else DEFAULT_CHECK_TIMEOUT_S)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if _run is None:
+        return
+    for item in items:
+        # pytest-timeout reads the closest timeout marker: put ours first.
+        item.add_marker(pytest.mark.timeout(check_timeout(item)), append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

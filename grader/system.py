@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,11 +158,10 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
     Returns descriptions of the processes, other than the leader and multiprocessing's own
     helpers, that were still running: a process that outlives its suite is a leak to report.
     """
-    members = _group_members(leader)
+    members = [p for p in _group_members(leader) if _is_running(p)]
     if leader.poll() is not None and members:
         # A resource tracker or forkserver exits on its own once the suite's pipes close.
-        _, members = psutil.wait_procs(members, timeout=grace_s)
-    members = [p for p in members if _is_running(p)]
+        members = _wait_until_stopped(members, grace_s)
     leaks = [p for p in members if not is_multiprocessing_helper(p)]
     descriptions = [describe(p) for p in leaks]
     if os.name != "nt":
@@ -174,6 +174,20 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
     leader.wait()
     kill_processes(members)
     return descriptions
+
+
+def _wait_until_stopped(procs: list[psutil.Process], timeout_s: float) -> list[psutil.Process]:
+    """Those of procs still running after up to timeout_s.
+
+    A process that has exited but is not yet reaped counts as stopped: it is not our child, so
+    psutil.wait_procs would wait for its parent to reap it, the full timeout where nobody does.
+    """
+    deadline = time.monotonic() + timeout_s
+    running = procs
+    while running and time.monotonic() < deadline:
+        time.sleep(0.02)
+        running = [p for p in running if _is_running(p)]
+    return running
 
 
 def _is_running(proc: psutil.Process) -> bool:
