@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import system
+from grader import leftovers, system
 from grader.speedup import SpeedupPlan, plan_for
 from grader.suite_env import SuiteEnv
 from grader.verdicts import (FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ONE_CPU, ImportProblem,
@@ -91,6 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if env is None:
         return
     multiprocessing.set_start_method(env.start_method, force=True)
+    leftovers.remember_targets()
     _run = _Run(env)
 
 
@@ -187,18 +188,17 @@ def _leftover_guard():
     """Kill processes and remove segments a check leaves behind, and fail the check for it."""
     segments_before = system.shared_memory_segments()
     yield
-    helpers = system.multiprocessing_helpers()
-    running = [p for p in system.live_descendants(exclude=helpers)
-               if not system.is_multiprocessing_helper(p)]
+    # Only this process's own forkserver and resource tracker are meant to outlive a check; what
+    # the forkserver forked for the student's code is the student's.
+    started = leftovers.started_processes()
+    running = system.live_descendants(exclude=system.multiprocessing_helpers())
     killed = system.kill_processes(running, grace_s=LEFTOVER_GRACE_S)
     removed = []
     if segments_before is not None:
         removed = system.remove_segments(system.shared_memory_segments() - segments_before)
     problems = []
     if killed:
-        problems.append(f"left {len(killed)} process(es) running after it returned "
-                        f"({'; '.join(killed[:3])}); join every process you start, or use "
-                        "`with Pool(...)` so the pool is shut down")
+        problems.append(leftovers.describe_leftovers(killed, started))
     if removed:
         problems.append(f"left shared-memory segment(s) {', '.join(removed)} behind; call "
                         "close() in every process and unlink() once, in the one that created it")
