@@ -1,12 +1,18 @@
 """Measures the grader on this machine and prints the figures (nothing here is asserted).
 
-  * time to grade each topic with the reference solutions (median of --timing-runs),
-  * the speedups the reference solutions reach (median over all runs),
-  * over --runs runs: how often a reference solution fails (idle machine, and with one core
-    kept busy by another process), how often serial and threaded versions pass a speedup check,
-    and how often an unlocked counter is caught.
+For each start method asked for (the default one, and spawn) and each load (an idle machine,
+one core kept busy, every core kept busy by a busy-loop process of another program):
 
-Run from the kit's root:  python benchmarks/grading_bench.py [--runs 20] [--start-method spawn]
+  * the time `grade` takes, as a whole process, for each topic alone and for all topics at once,
+    with the reference solutions (median of --runs);
+  * the speedups the reference solutions reach beside the kit's own parallel run;
+  * false fails: checks the reference solutions fail (target: none);
+
+and, on an idle machine and with every core busy, false passes: how often known-wrong versions
+(serial, threads, one at a time, one worker, unbalanced, unlocked) pass the check meant to catch
+them (target: never).
+
+Run from the kit's root:  python benchmarks/grading_bench.py [--runs 20] [--start-methods default spawn]
 """
 
 from __future__ import annotations
@@ -24,30 +30,37 @@ from contextlib import contextmanager
 from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(KIT_ROOT))
+
+from grader.settings import resolve_start_method  # noqa: E402
+from grader.topics import topic_ids  # noqa: E402
+
 MUTANTS = KIT_ROOT / "tests" / "mutants"
-TOPICS = ["process_basics", "pool_map", "shared_values"]
-# (mutant, topic, the check that must fail): serial and threaded code must never pass.
+# (mutant, topic, the check that must fail)
 WRONG_VERSIONS = [
     ("pool_map_serial", "pool_map", "speedup"),
     ("pool_map_threads", "pool_map", "speedup"),
     ("pool_map_apply_loop", "pool_map", "speedup"),
+    ("pool_map_one_worker", "pool_map", "speedup"),
+    ("pool_map_one_worker", "pool_map", "small_tasks_are_chunked"),
+    ("pool_map_unbalanced", "pool_map", "speedup"),
     ("process_basics_serial", "process_basics", "processes_run_together"),
+    ("process_basics_one_child", "process_basics", "processes_run_together"),
     ("shared_values_unlocked", "shared_values", "counter_has_no_lost_updates"),
     ("shared_values_unlocked", "shared_values", "histogram_has_no_lost_updates"),
 ]
+LOADS = {"idle": 0, "one core busy": 1, "all cores busy": os.cpu_count() or 1}
 
 
-def grade(topics: list[str], target: str, start_method: str | None) -> tuple[dict, float]:
+def grade(topics: list[str], target: str, start_method: str) -> tuple[dict, float]:
     """Run `python -m grader` as a student would and return its scorecard and wall time."""
     with tempfile.TemporaryDirectory() as tmp:
         card_path = Path(tmp, "card.json")
         command = [sys.executable, "-m", "grader", *topics, "--target", target,
-                   "--json", str(card_path)]
-        if start_method:
-            command += ["--start-method", start_method]
+                   "--json", str(card_path), "--start-method", start_method]
         env = {**os.environ, "PYTHONPATH": str(KIT_ROOT)}
         started = time.monotonic()
-        subprocess.run(command, env=env, cwd=KIT_ROOT, capture_output=True, check=True)
+        subprocess.run(command, env=env, cwd=KIT_ROOT, capture_output=True, check=False)
         return json.loads(card_path.read_text()), time.monotonic() - started
 
 
@@ -63,87 +76,114 @@ def _hog() -> None:
 
 
 @contextmanager
-def one_core_busy():
-    """Another program keeps one core busy for as long as the block runs."""
-    hog = multiprocessing.get_context("spawn").Process(target=_hog, daemon=True)
-    hog.start()
+def busy_cores(count: int):
+    """Another program keeps `count` cores busy for as long as the block runs."""
+    hogs = [multiprocessing.get_context("spawn").Process(target=_hog, daemon=True)
+            for _ in range(count)]
+    for hog in hogs:
+        hog.start()
     try:
         yield
     finally:
-        hog.terminate()
-        hog.join()
+        for hog in hogs:
+            hog.terminate()
+            hog.join()
 
 
-def reference_runs(runs: int, start_method: str | None, label: str) -> dict:
-    """Grade the reference solutions `runs` times; count failed checks and collect speedups."""
-    false_fails, speedups, per_topic_time = 0, {}, {t: [] for t in TOPICS}
+def reference_runs(runs: int, method: str) -> dict:
+    """Grade the reference solutions `runs` times, each topic alone and all together."""
+    times = {topic: [] for topic in topic_ids()}
+    times["all topics"] = []
+    false_fails, speedups, checks_run = [], {}, 0
     for _ in range(runs):
-        for topic in TOPICS:
-            card, seconds = grade([topic], "solutions", start_method)
-            per_topic_time[topic].append(seconds)
+        cards = []
+        for topic in topic_ids():
+            card, seconds = grade([topic], "solutions", method)
+            times[topic].append(seconds)
+            cards.append(card)
+        card, seconds = grade([], "solutions", method)
+        times["all topics"].append(seconds)
+        cards.append(card)
+        for card in cards:
             for topic_id, check in checks_of(card):
+                checks_run += 1
                 if check["outcome"] != "passed":
-                    false_fails += 1
-                    print(f"  [{label}] FALSE FAIL {topic_id}.{check['name']}: {check['message']}")
-                if "speedup" in check["metrics"]:
-                    speedups.setdefault(f"{topic_id}.{check['name']}", []).append(
-                        (check["metrics"]["speedup"], check["metrics"]["raw_speedup"],
-                         check["metrics"]["rounds"]))
-    return {"false_fails": false_fails, "speedups": speedups, "times": per_topic_time}
+                    false_fails.append(f"{topic_id}.{check['name']}: {check['message']}")
+                metrics = check["metrics"]
+                if "speedup" in metrics:
+                    speedups.setdefault(f"{topic_id}.{check['name']}", []).append(metrics)
+    return {"times": times, "false_fails": false_fails, "speedups": speedups,
+            "checks_run": checks_run}
 
 
-def wrong_version_runs(runs: int, start_method: str | None) -> dict:
+def wrong_version_runs(runs: int, method: str) -> dict:
+    """How often each known-wrong version passes the check meant to catch it."""
     passes = {}
     for mutant, topic, check_name in WRONG_VERSIONS:
         key = f"{mutant}: {check_name}"
         passes[key] = 0
         for _ in range(runs):
-            card, _ = grade([topic], str(MUTANTS / mutant), start_method)
+            card, _ = grade([topic], str(MUTANTS / mutant), method)
             check = next(c for _, c in checks_of(card) if c["name"] == check_name)
             passes[key] += check["outcome"] == "passed"
     return passes
 
 
-def print_speedups(title: str, speedups: dict) -> None:
-    print(title)
-    for name, values in speedups.items():
-        corrected = [v[0] for v in values]
-        retried = sum(v[2] > 1 for v in values)
-        print(f"  {name:<40} {statistics.median(corrected):.2f}x  "
-              f"{statistics.median(v[1] for v in values):.2f}x raw  (min {min(corrected):.2f}x; "
-              f"measured again in {retried}/{len(values)} runs)")
+def print_reference(result: dict, runs: int) -> None:
+    print("  grading time, whole `grade` process (median, max):")
+    for name, values in result["times"].items():
+        print(f"    {name:<16} {statistics.median(values):5.2f} s  (max {max(values):.2f} s)")
+    print("  reference speedups, corrected (median, min) beside the kit's own run (median):")
+    for name, runs_metrics in result["speedups"].items():
+        corrected = [m["speedup"] for m in runs_metrics]
+        reference = [m.get("reference_speedup") for m in runs_metrics if "reference_speedup" in m]
+        raw = [m["raw_speedup"] for m in runs_metrics]
+        thresholds = [m["threshold"] for m in runs_metrics if "threshold" in m]
+        retried = sum(m["rounds"] > 1 for m in runs_metrics)
+        unjudged = sum(m.get("timing_judged") is False for m in runs_metrics)
+        print(f"    {name:<40} {statistics.median(corrected):.2f}x (min {min(corrected):.2f}x), "
+              f"raw {statistics.median(raw):.2f}x, kit's run "
+              f"{statistics.median(reference) if reference else float('nan'):.2f}x, threshold "
+              f"{statistics.median(thresholds) if thresholds else float('nan'):.2f}x; measured "
+              f"again in {retried}/{len(runs_metrics)}, time not judged in {unjudged}")
+    print(f"  false fails: {len(result['false_fails'])} of {result['checks_run']} checks "
+          f"in {runs} runs")
+    for failure in result["false_fails"]:
+        print(f"    FALSE FAIL {failure}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods())
+    parser.add_argument("--start-methods", nargs="+", default=["default", "spawn"],
+                        help="start methods to measure; 'default' is what grade uses unasked")
+    parser.add_argument("--loads", nargs="+", default=list(LOADS), choices=list(LOADS))
+    parser.add_argument("--wrong-runs", type=int, help="runs of each wrong version (default --runs)")
+    parser.add_argument("--wrong-loads", nargs="+", default=["idle", "all cores busy"],
+                        choices=list(LOADS))
     parser.add_argument("--skip-wrong", action="store_true",
                         help="measure only the reference solutions")
     args = parser.parse_args()
-    method = args.start_method or multiprocessing.get_start_method()
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, start method {method}, "
-          f"{args.runs} runs each\n")
-
-    idle = reference_runs(args.runs, args.start_method, "idle")
-    print("Time to grade one topic, reference solutions (median of runs):")
-    for topic, times in idle["times"].items():
-        print(f"  {topic:<16} {statistics.median(times):5.2f} s   (max {max(times):.2f} s)")
-    print_speedups("\nReference speedups on an idle machine (median; corrected for CPU share, raw):",
-                   idle["speedups"])
-    print(f"False fails, idle machine: {idle['false_fails']} checks failed in {args.runs} runs")
-
-    with one_core_busy():
-        busy = reference_runs(args.runs, args.start_method, "busy")
-    print_speedups("\nReference speedups with one core kept busy (median; corrected, raw):",
-                   busy["speedups"])
-    print(f"False fails, one core busy: {busy['false_fails']} checks failed in {args.runs} runs")
-
+    methods = [resolve_start_method(None) if m == "default" else m for m in args.start_methods]
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, start methods "
+          f"{', '.join(methods)}, {args.runs} runs each")
+    for method in methods:
+        for load in args.loads:
+            with busy_cores(LOADS[load]):
+                result = reference_runs(args.runs, method)
+            print(f"\n[{method}, {load}]")
+            print_reference(result, args.runs)
     if args.skip_wrong:
         return
-    print("\nWrong versions that passed the check meant to catch them (false passes):")
-    for key, passed in wrong_version_runs(args.runs, args.start_method).items():
-        print(f"  {key:<60} {passed}/{args.runs} passed, {args.runs - passed}/{args.runs} caught")
+    wrong_runs = args.wrong_runs or args.runs
+    for method in methods:
+        for load in args.wrong_loads:
+            with busy_cores(LOADS[load]):
+                passes = wrong_version_runs(wrong_runs, method)
+            print(f"\n[{method}, {load}] wrong versions that passed the check meant to catch "
+                  "them (false passes):")
+            for key, passed in passes.items():
+                print(f"  {key:<60} {passed}/{wrong_runs} passed")
 
 
 if __name__ == "__main__":

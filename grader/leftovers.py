@@ -10,9 +10,12 @@ wants terminate() then join(), and "join every process" would hang on that one.
 from __future__ import annotations
 
 import multiprocessing.process
+import time
 import weakref
 from collections import Counter
 from dataclasses import dataclass
+
+from grader import system
 
 MAX_LISTED = 4
 
@@ -23,6 +26,16 @@ PROCESS_ADVICE = ("join() every process you start; one that may never end must b
                   "terminate() and then join()")
 GRANDCHILD_ADVICE = ("a process your child started must be joined (or terminated and joined) by "
                      "that child before it exits")
+MODULE_POOL_ADVICE = (
+    "create the pool inside the function, in a `with Pool(...) as pool:` block, instead of keeping "
+    "it in the module-level `{names}`"
+)
+MODULE_POOL_HANG = (
+    "Your module keeps a pool in the module-level `{names}`: a pool kept at module level outlives "
+    "every call, and once its workers are stopped (the grader stops processes left running after "
+    "each check) or crash, it waits forever. Create the pool inside the function, in a "
+    "`with Pool(...) as pool:` block."
+)
 UNJOINED = (
     "{what} was ended with terminate() but never joined, so its exit was never collected: it "
     "stays in the process table as a zombie, and its exitcode is never set. Call join() right "
@@ -82,7 +95,17 @@ def _classify(proc) -> Started:
     return Started(proc.pid, "process", f"a {type(proc).__name__}")
 
 
-def describe_leftovers(pids: list[int], started: dict[int, Started]) -> str:
+def module_level_pools(module) -> list[str]:
+    """The names of the module's globals that hold a process pool or executor."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.pool import Pool
+
+    return sorted(name for name, value in vars(module).items()
+                  if isinstance(value, (Pool, ProcessPoolExecutor)))
+
+
+def describe_leftovers(pids: list[int], started: dict[int, Started],
+                       module_pools: list[str] = ()) -> str:
     """One message for processes still running after a check: what they were and what to do."""
     kinds = Counter()
     labels = []
@@ -94,8 +117,11 @@ def describe_leftovers(pids: list[int], started: dict[int, Started]) -> str:
     shown = ", ".join(labels[:MAX_LISTED])
     if len(labels) > MAX_LISTED:
         shown += f" and {len(labels) - MAX_LISTED} more"
-    advice = {"pool": POOL_ADVICE, "executor": EXECUTOR_ADVICE, "manager": MANAGER_ADVICE,
-              "process": PROCESS_ADVICE, "grandchild": GRANDCHILD_ADVICE}
+    pool_advice = (MODULE_POOL_ADVICE.format(names="`, `".join(module_pools)) if module_pools
+                   else POOL_ADVICE)
+    advice = {"pool": pool_advice, "executor": pool_advice if module_pools else EXECUTOR_ADVICE,
+              "manager": MANAGER_ADVICE, "process": PROCESS_ADVICE,
+              "grandchild": GRANDCHILD_ADVICE}
     todo = "; ".join(advice[kind] for kind in kinds)
     return (f"left {len(pids)} process(es) running after it returned: {shown}. To fix it, "
             f"{todo}")
@@ -114,3 +140,22 @@ def unjoined_since(before: set) -> list:
 def snapshot() -> set:
     """The processes started from this process and not yet joined, to compare with later."""
     return set(multiprocessing.process._children)
+
+
+def ended_but_unjoined(before: set, wait_s: float = 1.0) -> list:
+    """Processes started after `before` that have ended but were never joined.
+
+    A child that was just terminated may take a moment to die, so this waits up to wait_s for
+    the unjoined ones to stop; one still running then is a leftover, not an unjoined process.
+    """
+    unjoined = unjoined_since(before)
+    deadline = time.monotonic() + wait_s
+    while any(system.is_running(p.pid) for p in unjoined) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [p for p in unjoined if not system.is_running(p.pid)]
+
+
+def reap(processes: list) -> None:
+    """Collect the exit status of processes that have ended, as their join() would have."""
+    for process in processes:
+        process.join(0.5)

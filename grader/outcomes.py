@@ -30,9 +30,24 @@ PROCESS_DIED = (
 )
 NOT_RUN = "Not run: the suite stopped during an earlier check ({culprit})."
 SUITE_DID_NOT_START = (
-    "The suite for this topic did not start (exit code {code}). This is a problem with the kit "
-    "or its installation, not with your code; the output below says more."
+    "The suite for this topic did not start (exit code {code}), so nothing was graded; its last "
+    "output was: {output}. Look there for the cause; if it points at neither your code nor this "
+    "machine's setup, reinstall the kit (`python -m pip install -e .`) and grade again."
 )
+# How many of a suite's last output lines SUITE_DID_NOT_START quotes.
+QUOTED_OUTPUT_LINES = 3
+
+
+def hide_suite_source(lines: list[str], suite_source: str) -> list[str]:
+    """These output lines, less any that quote the hidden suite's source (tracebacks do)."""
+    suite_lines = {line.strip() for line in suite_source.splitlines() if line.strip()}
+    return [line for line in lines if line.strip().lstrip(">").strip() not in suite_lines]
+
+
+def last_output(log_tail: str) -> str:
+    """The last few non-blank lines of a suite's output, on one line, for a message."""
+    lines = [line.strip() for line in log_tail.splitlines() if line.strip()]
+    return " | ".join(lines[-QUOTED_OUTPUT_LINES:]) or "nothing"
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,9 @@ class CheckResult:
     metrics: dict = field(default_factory=dict)
     not_started: bool = False
     duration_s: float = 0.0
+    # What the student's code printed during the check, suite source removed and cut short.
+    stdout: str = ""
+    stderr: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +90,7 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
     if collected is None:
         problem = "timeout" if timed_out else "error"
         message = (DEADLINE_PASSED.format(deadline=deadline_s) if timed_out
-                   else SUITE_DID_NOT_START.format(code=exit_code))
+                   else SUITE_DID_NOT_START.format(code=exit_code, output=last_output(log_tail)))
         return TopicRun(checks=(), problem=problem, message=message, **common)
 
     reported = {e["name"]: e for e in events if e["event"] == "check"}
@@ -105,7 +123,8 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
             event = reported[name]
             checks.append(CheckResult(**base, outcome=event["outcome"], message=event["message"],
                                       metrics=event["metrics"], not_started=event["not_started"],
-                                      duration_s=event["duration_s"]))
+                                      duration_s=event["duration_s"], stdout=event["stdout"],
+                                      stderr=event["stderr"]))
         elif culprit is None or name == culprit:
             checks.append(CheckResult(**base, outcome=problem, message=message))
         else:

@@ -17,13 +17,17 @@ import time
 from pathlib import Path
 
 from grader import system
-from grader.outcomes import TopicRun, interpret
-from grader.settings import Settings
+from grader.outcomes import TopicRun, hide_suite_source, interpret
+from grader.settings import Settings, Target
 from grader.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
 
 LOG_TAIL_LINES = 25
 EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "output.log"
+# The one folder on the suite's path: links to the target package and to this kit's grader.
+# Not a valid module name, so that the suite's working folder, on its path too, cannot import it.
+IMPORT_ROOT = "import-root"
+GRADER_DIR = Path(__file__).resolve().parent
 
 
 def suite_command(topic: Topic) -> list[str]:
@@ -35,12 +39,36 @@ def suite_command(topic: Topic) -> list[str]:
     ]
 
 
+def make_import_root(target: Target, workdir: Path) -> Path:
+    """A folder in workdir holding only the target package and the grader, for the suite's path.
+
+    Putting the target's parent folder on the path would make its siblings importable too, and
+    a folder named `json` or `random` beside the target would hide the standard library's.
+    The links must outlive the suite: spawned workers import the student's module by name.
+    """
+    root = workdir / IMPORT_ROOT
+    root.mkdir()
+    system.link_directory(target.package_dir, root / target.package)
+    system.link_directory(GRADER_DIR, root / GRADER_DIR.name)
+    return root
+
+
+def student_facing_output(lines: list[str], topic: Topic, target: Target,
+                          import_root: Path) -> list[str]:
+    """The suite's output as a student may see it: their own file paths, not the suite's source."""
+    linked, real = str(import_root / target.package), str(target.package_dir)
+    lines = [line.replace(linked, real) for line in lines]
+    return hide_suite_source(lines, topic.suite_path.read_text(encoding="utf-8"))
+
+
 def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[str, str]:
-    """The suite's environment: ours, the target's parent first on the path, and SuiteEnv."""
+    """The suite's environment: ours, the import root first on the path, and SuiteEnv."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(settings.target.parent), env.get("PYTHONPATH", "")) if p)
+        p for p in (str(workdir / IMPORT_ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONFAULTHANDLER"] = "1"
+    # A spawned pool worker is killed by Pool.terminate() with its prints still in its buffer.
+    env["PYTHONUNBUFFERED"] = "1"
     env.update(SuiteEnv(
         topic=topic.id,
         package=settings.target.package,
@@ -79,6 +107,7 @@ def run_topic(topic: Topic, settings: Settings) -> TopicRun:
     deadline = settings.deadline_for(topic)
     with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp:
         workdir = Path(tmp)
+        import_root = make_import_root(settings.target, workdir)
         segments_before = system.shared_memory_segments()
         started = time.monotonic()
         with open(workdir / OUTPUT_FILE, "wb") as log:
@@ -101,7 +130,9 @@ def run_topic(topic: Topic, settings: Settings) -> TopicRun:
         if segments_before is not None:
             new_segments = system.shared_memory_segments() - segments_before
             leftover_segments = system.remove_segments(new_segments)
-        output = _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE)
+        output = student_facing_output(
+            _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
+            topic, settings.target, import_root)
         return interpret(
             topic,
             read_events(workdir / EVENTS_FILE),

@@ -6,6 +6,7 @@ SCHEMA_VERSION and schema.json (the scorecard's JSON Schema).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -18,18 +19,24 @@ from grader import __version__
 from grader.outcomes import CheckResult, TopicRun
 from grader.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
+from grader.topics import Topic
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+NOT_GRADED = ("Not graded: the run was interrupted before this topic finished, so it counts 0 of "
+              "its {points} points. Run `grade {id}` to grade it.")
 
 
-def check_entry(check: CheckResult) -> dict:
-    """A check as the scorecard shows it. A skipped check neither earns nor costs points."""
+def check_entry(check: CheckResult, with_output: bool = False) -> dict:
+    """A check as the scorecard shows it. A skipped check neither earns nor costs points.
+
+    with_output (grade --verbose) adds what the student's code printed during the check.
+    """
     counted = check.outcome != "skipped"
     metrics = dict(check.metrics)
     if not counted:
         metrics["points_if_run"] = check.max_points
-    return {
+    entry = {
         "name": check.name,
         "kind": check.kind,
         "outcome": check.outcome,
@@ -39,6 +46,14 @@ def check_entry(check: CheckResult) -> dict:
         "duration_s": check.duration_s,
         "metrics": metrics,
     }
+    if with_output:
+        entry["output"] = {"stdout": check.stdout, "stderr": check.stderr}
+    return entry
+
+
+def first_failing_check(run: TopicRun) -> CheckResult | None:
+    """The first check, in suite order, that neither passed nor was skipped."""
+    return next((c for c in run.checks if c.outcome not in ("passed", "skipped")), None)
 
 
 def topic_status(run: TopicRun) -> str:
@@ -69,9 +84,9 @@ def topic_message(run: TopicRun, status: str) -> str:
     return f"{first.name}: {first.message}"
 
 
-def topic_entry(run: TopicRun) -> dict:
-    """A topic as the scorecard shows it."""
-    checks = [check_entry(c) for c in run.checks]
+def topic_entry(run: TopicRun, with_output: bool = False) -> dict:
+    """A topic as the scorecard shows it; with_output keeps what each check printed."""
+    checks = [check_entry(c, with_output) for c in run.checks]
     status = topic_status(run)
     entry = {
         "id": run.topic.id,
@@ -85,11 +100,27 @@ def topic_entry(run: TopicRun) -> dict:
         "checks": checks,
         "leftovers": list(run.leftovers),
     }
-    if status != "passed" and run.topic.hints:
-        entry["hint"] = run.topic.hints[0]
+    failing = first_failing_check(run)
+    hint = run.topic.hint_for(failing.name if failing else None)
+    if status != "passed" and hint:
+        entry["hint"] = hint
     if status in ("error", "timeout"):
         entry["output_tail"] = run.log_tail
     return entry
+
+
+def not_graded_entry(topic: Topic) -> dict:
+    """A topic an interrupted run never graded: no points, but its maximum still counts."""
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "section": topic.section,
+        "score": 0,
+        "max_score": topic.points,
+        "status": "not_graded",
+        "message": NOT_GRADED.format(points=topic.points, id=topic.id),
+        "checks": [],
+    }
 
 
 def sha256_of(path: Path) -> str | None:
@@ -110,9 +141,13 @@ def environment(settings: Settings) -> dict:
 
 
 def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
-                    duration_s: float) -> dict:
-    """The whole scorecard for these runs."""
-    topics = [topic_entry(run) for run in runs]
+                    duration_s: float, interrupted: bool = False) -> dict:
+    """The whole scorecard for these runs; when interrupted, every topic asked for and not run
+    is listed as not graded, so the maximum score is the full run's."""
+    topics = [topic_entry(run, settings.verbose) for run in runs]
+    if interrupted:
+        graded = {run.topic.id for run in runs}
+        topics += [not_graded_entry(topic) for topic in settings.topics if topic.id not in graded]
     return {
         "schema_version": SCHEMA_VERSION,
         "kit_version": __version__,
@@ -121,6 +156,7 @@ def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
         "target": {"name": settings.target.label, "package": settings.target.package,
                    "path": str(settings.target.package_dir)},
         "environment": environment(settings),
+        "interrupted": interrupted,
         "score": sum(t["score"] for t in topics),
         "max_score": sum(t["max_score"] for t in topics),
         "topics": topics,
@@ -132,12 +168,37 @@ def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
     }
 
 
+def check_writable(path: Path) -> None:
+    """Raise OSError, saying why, if write_atomically could not write a scorecard at path.
+
+    Creates the missing folders and a scratch file, so the check is the write itself: permission
+    bits alone cannot tell a read-only file system or /proc.
+    """
+    nearest = next(folder for folder in path.parents if folder.exists())
+    if not nearest.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{nearest} is a file, not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(scratch)
+
+
+def _new_file_mode() -> int:
+    """The mode open() gives a new file: 0666 less the process's umask."""
+    # os.umask can only be read by setting it; nothing else runs while the scorecard is written.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(scorecard: dict, path: Path) -> None:
     """Write the scorecard so that a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
+            # mkstemp makes the file 0600 whatever the umask; a scorecard is shared like any file.
+            os.chmod(tmp, _new_file_mode())
             json.dump(scorecard, file, indent=2)
             file.write("\n")
         os.replace(tmp, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,23 @@ NAMED_TARGETS = ("exercises", "solutions")
 # Grading uses the start method that makes the same code pass or fail everywhere: forkserver and
 # spawn both pickle what they send to a child, as macOS, Windows and Python 3.14's Linux do.
 PREFERRED_START_METHODS = ("forkserver", "spawn")
+# The suite process imports the target package by its folder's name, so that name must not
+# hide a module the suite itself needs.
+RESERVED_PACKAGE_NAMES = frozenset(sys.stdlib_module_names) | {"grader"}
+
+TARGET_IS_A_FILE = (
+    "--target {value} is a file, not a folder. Give `exercises`, `solutions` or the folder that "
+    "holds your topic modules."
+)
+TARGET_HIDES_A_MODULE = (
+    "--target {value}: the folder name '{name}' is also the name of a module the grader needs "
+    "(Python's own `{name}` or the kit's), and grading it would hide that module; rename the "
+    "folder, for example to my_{name}."
+)
+NO_TOPIC_MODULES = (
+    "--target {value}: {folder} holds none of the topic modules ({expected}). Point --target at "
+    "a folder laid out like the kit's exercises/, or copy the stubs from there to start."
+)
 
 
 class SettingsError(ValueError):
@@ -22,7 +40,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """The package of topic modules being graded: imported by its name from its parent folder."""
+    """The package of topic modules being graded, imported by its folder's name."""
 
     label: str
     package: str
@@ -42,13 +60,25 @@ def resolve_target(value: str, cwd: Path | None = None) -> Target:
     else:
         directory = Path(value).expanduser()
     directory = directory.resolve()
+    if directory.is_file():
+        raise SettingsError(TARGET_IS_A_FILE.format(value=value))
     if not directory.is_dir():
         raise SettingsError(f"--target {value}: no such folder ({directory}). Give `exercises`, "
                             "`solutions` or the path of a folder of topic modules.")
     if not directory.name.isidentifier():
         raise SettingsError(f"--target {value}: the folder name '{directory.name}' cannot be "
                             "imported as a package; rename it to a valid Python name.")
+    if directory.name in RESERVED_PACKAGE_NAMES:
+        raise SettingsError(TARGET_HIDES_A_MODULE.format(value=value, name=directory.name))
     return Target(label=value, package=directory.name, package_dir=directory)
+
+
+def require_topic_modules(target: Target, topics: tuple[Topic, ...]) -> None:
+    """Refuse a target folder that holds none of these topics' modules: it is the wrong folder."""
+    if not any(topic.module_file(target.package_dir).is_file() for topic in topics):
+        expected = ", ".join(topic.module_file(target.package_dir).name for topic in topics)
+        raise SettingsError(NO_TOPIC_MODULES.format(value=target.label, folder=target.package_dir,
+                                                    expected=expected))
 
 
 def resolve_start_method(requested: str | None) -> str:
@@ -88,6 +118,8 @@ class Settings:
     check_timeout_s: float | None = None
     deadline_s: float | None = None
     fail_under: float | None = None
+    # Show, and keep in the scorecard, what the student's code printed during each check.
+    verbose: bool = False
 
     def deadline_for(self, topic: Topic) -> float:
         """The hard limit on one topic's whole suite: the override, or the topic's own."""

@@ -1,10 +1,12 @@
 """Deciding whether parallel code is really parallel and fast enough, on a noisy machine.
 
 A stopwatch alone is easy to fool in both directions: a busy machine makes correct code look
-slow, and a lucky run makes serial code look fast. So a verdict rests on evidence recorded inside
-the tasks (which processes ran them, whether they overlapped, how much CPU they got) and on a
-speedup corrected for the CPU share the machine actually gave, with a threshold derived from
-the parallelism the work, the workers and the usable CPUs allow together.
+slow, and a lucky run makes serial code look fast. So a verdict rests first on evidence recorded
+inside the tasks (which processes ran them, whether they overlapped, how much CPU they got), and
+only then on time. For time, the student's run is set beside a correct parallel run of the kit's
+own, with the same tasks, workers and start method, made at the same moment: process start-up,
+the machine's speed and its noise weigh on both alike. The serial cost is not run at all: it is
+the CPU time the tasks recorded, which is what running them one after another would take.
 """
 
 from __future__ import annotations
@@ -18,14 +20,21 @@ from typing import Callable
 
 from grader.workloads import TaskLog, TaskRecord
 
-# A correct pool on 2 idle cores reaches 1.7-2.0x (corrected 1.69-1.9x under load); serial or
-# threaded code stays near 1.0x. Asking for 40% of the ideal gain sits well clear of both.
-EFFICIENCY = 0.4
+# The student's speedup must reach this fraction of the speedup the kit's own parallel run
+# reached at the same moment (never more than IDEAL_EFFICIENCY of the ideal gain allows).
+RELATIVE_TO_REFERENCE = 0.8
+IDEAL_EFFICIENCY = 0.4
+# Below this, the threshold would not tell parallel from serial: the machine was too busy (or
+# too slow to start processes) for even the kit's own run to show a gain, so time is not judged.
+MIN_JUDGED_THRESHOLD = 1.0
 ROUNDS = 3
-# Long enough that process start-up (about 60 ms a process under spawn, slowed further when
-# another program is busy) is a small part of it: at 0.8 s, spawn with one core kept busy
-# reached as little as 1.45x against the 1.4x threshold.
-SERIAL_WORK_S = 1.2
+# CPU seconds of work in one speedup check, shared among its tasks. Sized by CPU time, not by a
+# stopwatch, so that the work does not shrink on a loaded machine.
+WORK_CPU_S = 1.0
+# Threads whose CPU time adds up to more than this many CPUs at once really ran in parallel
+# (a free-threaded build, or subinterpreters), rather than taking turns on one GIL.
+PARALLEL_THREADS_CPUS = 1.3
+MIN_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -47,36 +56,43 @@ class SpeedupPlan:
         return self.tasks / math.ceil(self.tasks / self.lanes)
 
     @property
-    def threshold(self) -> float:
-        """The corrected speedup a correct solution must reach."""
-        return round(1 + EFFICIENCY * (self.parallelism - 1), 2)
+    def ideal_threshold(self) -> float:
+        """The most a threshold may ask: a share of the gain the ideal parallelism allows."""
+        return round(1 + IDEAL_EFFICIENCY * (self.parallelism - 1), 2)
+
+    @property
+    def timing_possible(self) -> bool:
+        """False on one usable CPU, where no code can run faster in parallel."""
+        return self.lanes >= 2
 
 
 def plan_for(usable_cpus: int, max_workers: int = 4, tasks_per_worker: int = 4) -> SpeedupPlan:
-    """The plan a suite uses: one worker per usable CPU up to max_workers, a few tasks each.
+    """The plan a suite uses: one worker per usable CPU (at least 2, at most max_workers).
 
-    More than a few workers would turn a short check into a test of process start-up time.
+    Two workers even on one CPU, so that the structure can still be judged there: two processes
+    still take turns on one CPU and overlap in time. More than a few workers would turn a short
+    check into a test of process start-up time.
     """
-    workers = max(1, min(usable_cpus, max_workers))
+    workers = max(MIN_WORKERS, min(usable_cpus, max_workers))
     return SpeedupPlan(workers=workers, tasks=workers * tasks_per_worker, usable_cpus=usable_cpus)
 
 
 @dataclass(frozen=True)
-class SpeedupRound:
-    """What one serial run and one parallel run of the same tasks showed."""
+class RunEvidence:
+    """What one parallel run showed, from its stopwatch and from inside its tasks."""
 
-    serial_s: float
-    parallel_s: float
+    wall_s: float
+    task_cpu_s: float
+    task_cpu_share: float
     raw_speedup: float
     speedup: float
-    serial_cpu_share: float
-    task_cpu_share: float
     tasks_recorded: int
     worker_pids: int
     threads: int
     max_concurrency: int
     ran_in_parent: bool
     parent_cpu_s: float
+    threads_cpu_overlap: float
 
 
 def gil_enabled() -> bool:
@@ -94,58 +110,79 @@ def max_concurrency(records: list[TaskRecord]) -> int:
     return peak
 
 
-def _cpu_share(records: list[TaskRecord]) -> float:
+def cpu_share(records: list[TaskRecord]) -> float:
     """The mean fraction of wall time that tasks spent on a CPU (1.0 on an idle machine)."""
     shares = [min(r.cpu_s / r.wall_s, 1.0) for r in records if r.wall_s > 0]
     return sum(shares) / len(shares) if shares else 1.0
 
 
-def _timed(run: Callable[[], object], log: TaskLog) -> tuple[float, float, list[TaskRecord]]:
-    log.clear()
-    wall, cpu = time.monotonic(), time.process_time()
-    run()
-    wall, cpu = time.monotonic() - wall, time.process_time() - cpu
-    return wall, cpu, log.read()
+def cpu_overlap(records: list[TaskRecord]) -> float:
+    """How many CPUs the tasks kept busy at once: their CPU time over the span they ran in.
+
+    Threads that take turns on one GIL add up to about 1; threads that really run at once (no
+    GIL, or one GIL per subinterpreter) add up to more.
+    """
+    if not records:
+        return 0.0
+    span = max(r.end for r in records) - min(r.start for r in records)
+    return sum(r.cpu_s for r in records) / span if span > 0 else 0.0
 
 
-def measure_round(run_serial: Callable[[], object], run_parallel: Callable[[], object],
-                  log: TaskLog) -> SpeedupRound:
-    """Run the serial reference, then the student's parallel code, and collect the evidence."""
-    serial_s, _, serial_records = _timed(run_serial, log)
-    parallel_s, parent_cpu, records = _timed(run_parallel, log)
-    serial_share, task_share = _cpu_share(serial_records), _cpu_share(records)
-    raw = serial_s / parallel_s if parallel_s > 0 else 0.0
-    parent = os.getpid()
-    return SpeedupRound(
-        serial_s=round(serial_s, 4),
-        parallel_s=round(parallel_s, 4),
+def evidence_from(records: list[TaskRecord], wall_s: float, parent_cpu_s: float,
+                  parent_pid: int) -> RunEvidence:
+    """The evidence of one run from its task records and its stopwatch readings."""
+    task_cpu = sum(r.cpu_s for r in records)
+    share = cpu_share(records)
+    raw = task_cpu / wall_s if wall_s > 0 else 0.0
+    in_parent = [r for r in records if r.pid == parent_pid]
+    return RunEvidence(
+        wall_s=round(wall_s, 4),
+        task_cpu_s=round(task_cpu, 4),
+        task_cpu_share=round(share, 3),
         raw_speedup=round(raw, 3),
         # Tasks that got only part of a CPU (another program was busy) ran slower through no
         # fault of the student's: scale the speedup back to what a full share would give.
-        speedup=round(raw * serial_share / task_share, 3),
-        serial_cpu_share=round(serial_share, 3),
-        task_cpu_share=round(task_share, 3),
+        speedup=round(raw / share if share > 0 else 0.0, 3),
         tasks_recorded=len(records),
-        worker_pids=len({r.pid for r in records if r.pid != parent}),
+        worker_pids=len({r.pid for r in records if r.pid != parent_pid}),
         threads=len({(r.pid, r.thread) for r in records}),
         max_concurrency=max_concurrency(records),
-        ran_in_parent=any(r.pid == parent for r in records),
-        parent_cpu_s=round(parent_cpu, 3),
+        ran_in_parent=bool(in_parent),
+        parent_cpu_s=round(parent_cpu_s, 3),
+        threads_cpu_overlap=round(cpu_overlap(in_parent), 2),
     )
 
 
-def structural_problem(evidence: SpeedupRound, plan: SpeedupPlan) -> str | None:
+def measure_run(run: Callable[[], object], log: TaskLog) -> tuple[RunEvidence, object]:
+    """Run one parallel version of the tasks; return its evidence and what it returned."""
+    log.clear()
+    wall, cpu = time.monotonic(), time.process_time()
+    result = run()
+    wall, cpu = time.monotonic() - wall, time.process_time() - cpu
+    return evidence_from(log.read(), wall, cpu, os.getpid()), result
+
+
+def _threads_problem(evidence: RunEvidence, x: float) -> str:
+    if evidence.threads_cpu_overlap >= PARALLEL_THREADS_CPUS or not gil_enabled():
+        return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
+                f"{evidence.threads} threads, which kept {evidence.threads_cpu_overlap:.1f} CPUs "
+                "busy at once: this interpreter lets threads run Python code in parallel (a "
+                "free-threaded build, or subinterpreters such as InterpreterPoolExecutor). This "
+                "topic is about processes, which run in parallel on every Python, and the same "
+                "code would take turns on the GIL on a standard build. Use multiprocessing.Pool "
+                "or Process.")
+    return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
+            f"{evidence.threads} threads (speedup {x:.2f}x): threads take turns on the GIL, so "
+            "CPU-bound work gets no faster. Use processes (multiprocessing.Pool or Process).")
+
+
+def structural_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
     """What the recorded evidence proves was not parallel, or None. No stopwatch involved."""
     n, x = plan.tasks, evidence.raw_speedup
     if evidence.tasks_recorded == 0:
         return "None of the tasks ran, so nothing could be timed. Call the function on every item."
     if evidence.worker_pids == 0 and evidence.threads > 1:
-        why = ("this interpreter has no GIL, so threads can help here, but this exercise is about "
-               "processes" if not gil_enabled() else
-               "threads take turns on the GIL, so CPU-bound work gets no faster")
-        return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
-                f"{evidence.threads} threads (speedup {x:.2f}x): {why}. Use processes "
-                "(multiprocessing.Pool or Process).")
+        return _threads_problem(evidence, x)
     if evidence.worker_pids == 0:
         return (f"All {evidence.tasks_recorded} tasks ran one after another inside the grading "
                 f"process itself (speedup {x:.2f}x): nothing was handed to another process. "
@@ -154,7 +191,7 @@ def structural_problem(evidence: SpeedupRound, plan: SpeedupPlan) -> str | None:
         return (f"The tasks ran in {evidence.worker_pids} processes but never two at once: each "
                 f"finished before the next began (speedup {x:.2f}x). Start every process (or "
                 "submit every task) before you wait for any result.")
-    if evidence.worker_pids < 2 and plan.lanes >= 2:
+    if evidence.worker_pids < 2:
         return (f"All {evidence.tasks_recorded} tasks ran in a single worker process while "
                 f"{plan.workers} were asked for, so the others sat idle (speedup {x:.2f}x). "
                 "Split the work so that every worker gets a share.")
@@ -172,43 +209,103 @@ class SpeedupVerdict:
     metrics: dict
     # True when the evidence, not the stopwatch, decided: repeating the run cannot change it.
     structural: bool = False
+    # False when time could not be judged (one usable CPU, or the kit's own run showed no gain).
+    timing_judged: bool = True
 
 
-def judge(evidence: SpeedupRound, plan: SpeedupPlan, rounds: int) -> SpeedupVerdict:
-    """Turn one round's evidence into a verdict with a message a student can act on."""
-    metrics = {**asdict(evidence), "threshold": plan.threshold, "workers": plan.workers,
-               "tasks": plan.tasks, "usable_cpus": plan.usable_cpus,
-               "expected_parallelism": round(plan.parallelism, 3), "rounds": rounds}
-    problem = structural_problem(evidence, plan)
+def threshold_for(plan: SpeedupPlan, reference: RunEvidence) -> float:
+    """The corrected speedup the student's run must reach beside this reference run."""
+    return round(min(plan.ideal_threshold, RELATIVE_TO_REFERENCE * reference.speedup), 2)
+
+
+def _metrics(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupPlan,
+             rounds: int) -> dict:
+    metrics = {
+        # The serial time is derived, not run: the CPU time the tasks recorded is what running
+        # them one after another on a free CPU takes.
+        "serial_s": student.task_cpu_s,
+        "serial_source": "CPU time recorded inside the tasks",
+        "parallel_s": student.wall_s,
+        "parallel_source": "wall time of your code's run",
+        **{k: v for k, v in asdict(student).items() if k not in ("wall_s", "task_cpu_s")},
+        "workers": plan.workers, "tasks": plan.tasks, "usable_cpus": plan.usable_cpus,
+        "expected_parallelism": round(plan.parallelism, 3), "rounds": rounds,
+    }
+    if reference is not None:
+        metrics.update(reference_parallel_s=reference.wall_s,
+                       reference_speedup=reference.speedup,
+                       threshold=threshold_for(plan, reference))
+    return metrics
+
+
+def judge(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupPlan,
+          rounds: int) -> SpeedupVerdict:
+    """Turn one round's evidence into a verdict with a message a student can act on.
+
+    `reference` is the kit's own parallel run beside the student's, or None where time is not
+    judged (one usable CPU).
+    """
+    metrics = _metrics(student, reference, plan, rounds)
+    problem = structural_problem(student, plan)
     if problem:
         return SpeedupVerdict(False, problem, metrics, structural=True)
-    if evidence.speedup < plan.threshold:
+    structure = (f"{student.worker_pids} worker processes, up to {student.max_concurrency} tasks "
+                 "at once")
+    if reference is None or not plan.timing_possible:
+        note = (f"only {plan.usable_cpus} CPU is usable here, so time was not judged, only "
+                "which processes ran the tasks and whether they overlapped")
+        return SpeedupVerdict(True, f"Parallel in structure ({structure}); {note}.",
+                              {**metrics, "timing_judged": False, "timing_note": note},
+                              timing_judged=False)
+    threshold = metrics["threshold"]
+    if threshold <= MIN_JUDGED_THRESHOLD:
+        note = (f"the machine was too busy for the kit's own parallel run to show a gain "
+                f"({reference.speedup:.2f}x), so time was not judged")
+        return SpeedupVerdict(True, f"Parallel in structure ({structure}); {note}.",
+                              {**metrics, "timing_judged": False, "timing_note": note},
+                              timing_judged=False)
+    metrics["timing_judged"] = True
+    if student.speedup < threshold:
         return SpeedupVerdict(False, (
-            f"Parallel took {evidence.parallel_s:.2f} s against {evidence.serial_s:.2f} s serial: "
-            f"{evidence.speedup:.2f}x after correcting for the CPU this machine gave, below the "
-            f"{plan.threshold:.2f}x that {plan.workers} workers on {plan.usable_cpus} usable CPUs "
-            "should reach. Make sure workers do not wait on each other or on the parent "
-            "(a lock held while computing, results fetched one at a time)."), metrics)
+            f"Your parallel run took {student.wall_s:.2f} s for {student.task_cpu_s:.2f} s of "
+            f"work: {student.speedup:.2f}x after correcting for the CPU this machine gave, below "
+            f"the {threshold:.2f}x asked (the kit's own pool of {plan.workers} reached "
+            f"{reference.speedup:.2f}x at the same moment). Give every worker an equal share and "
+            "make sure workers do not wait on each other or on the parent (a lock held while "
+            "computing, results fetched one at a time)."), metrics)
     return SpeedupVerdict(True, (
-        f"{evidence.speedup:.2f}x faster than serial (needed {plan.threshold:.2f}x): "
-        f"{evidence.worker_pids} worker processes, up to {evidence.max_concurrency} tasks at once."
-    ), metrics)
+        f"{student.speedup:.2f}x faster than serial (needed {threshold:.2f}x; the kit's own "
+        f"run reached {reference.speedup:.2f}x): {structure}."), metrics)
 
 
-def measure_speedup(run_serial: Callable[[], object], run_parallel: Callable[[], object],
-                    log: TaskLog, plan: SpeedupPlan, rounds: int = ROUNDS) -> SpeedupVerdict:
-    """Interleave serial and parallel runs until one round passes or the rounds run out.
+def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[], object],
+                    log: TaskLog, plan: SpeedupPlan, rounds: int = ROUNDS
+                    ) -> tuple[SpeedupVerdict, object, object]:
+    """Time the student's run beside the kit's own, until one round passes or rounds run out.
 
-    A structural failure is final at once: no amount of repeating makes serial code parallel.
-    Only a speedup short of the threshold is tried again, since noise can cause that; the best
-    round is reported.
+    A structural failure is final at once, and the kit's run is then skipped: no amount of
+    repeating makes serial code parallel. Only a speedup short of the threshold, or a round too
+    noisy to judge, is tried again; the best round is reported. Returns the verdict and the
+    results of the last student and reference runs (None where a run was skipped).
     """
     best: SpeedupVerdict | None = None
+    student_result = reference_result = None
     for number in range(1, rounds + 1):
-        verdict = judge(measure_round(run_serial, run_parallel, log), plan, number)
-        if verdict.passed or verdict.structural:
-            return verdict
-        if best is None or verdict.metrics["speedup"] > best.metrics["speedup"]:
+        student, student_result = measure_run(run_student, log)
+        reference = None
+        if plan.timing_possible and structural_problem(student, plan) is None:
+            reference, reference_result = measure_run(run_reference, log)
+        verdict = judge(student, reference, plan, number)
+        if verdict.structural or (verdict.passed and verdict.timing_judged):
+            return verdict, student_result, reference_result
+        if not plan.timing_possible:
+            return verdict, student_result, reference_result
+        if best is None or _rank(verdict) > _rank(best):
             best = verdict
-    return best
+    return best, student_result, reference_result
 
+
+def _rank(verdict: SpeedupVerdict) -> tuple:
+    """Which of two non-final rounds to report: a judged pass, then the best speedup."""
+    return (verdict.passed and verdict.timing_judged, verdict.timing_judged,
+            verdict.metrics.get("speedup", 0.0))

@@ -21,8 +21,9 @@ import pytest
 
 from grader import leftovers, system
 from grader.speedup import SpeedupPlan, plan_for
+from grader.shown_output import check_output
 from grader.suite_env import SuiteEnv
-from grader.verdicts import (FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ONE_CPU, ImportProblem,
+from grader.verdicts import (ANY_CALL, FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
                              LeftBehind, MissingFunction, check_verdict, describe, where)
 from grader.workloads import TaskLog
 
@@ -42,6 +43,8 @@ class CheckReport:
 
     metrics: dict = field(default_factory=dict)
     summary: str = ""
+    # What to say when the check times out while waiting in a given call ("Process.join").
+    timeout_advice: dict = field(default_factory=dict)
 
     def record(self, metrics: dict, summary: str) -> None:
         """Add measured numbers and set the line shown for this check."""
@@ -54,6 +57,10 @@ class StudentModule:
 
     def __init__(self, module, path: Path) -> None:
         self._module, self._path = module, path
+
+    def pools_at_module_level(self) -> list[str]:
+        """The module's globals that hold a process pool (a pitfall the messages point out)."""
+        return leftovers.module_level_pools(self._module)
 
     def __getattr__(self, name: str):
         try:
@@ -171,9 +178,7 @@ def usable_cpus() -> system.CpuCount:
 
 @pytest.fixture
 def speedup_plan(usable_cpus: system.CpuCount) -> SpeedupPlan:
-    """How many workers and tasks a speedup check uses here; skips the check on one CPU."""
-    if usable_cpus.count < 2:
-        pytest.skip(ONE_CPU.format(source=usable_cpus.source))
+    """How many workers and tasks a speedup check uses here (on one CPU, only structure counts)."""
     return plan_for(usable_cpus.count)
 
 
@@ -198,12 +203,17 @@ def _leftover_guard():
         removed = system.remove_segments(system.shared_memory_segments() - segments_before)
     problems = []
     if killed:
-        problems.append(leftovers.describe_leftovers(killed, started))
+        module_pools = _run.module.pools_at_module_level() if _run and _run.module else []
+        problems.append(leftovers.describe_leftovers(killed, started, module_pools))
     if removed:
         problems.append(f"left shared-memory segment(s) {', '.join(removed)} behind; call "
                         "close() in every process and unlink() once, in the one that created it")
     if problems:
-        raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.")
+        stopped = [f"{len(killed)} process(es)"] if killed else []
+        stopped += [f"{len(removed)} shared-memory segment(s)"] if removed else []
+        raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.",
+                         brief=f"The grader then stopped and removed the {' and '.join(stopped)} "
+                               "it left behind.")
 
 
 def check_timeout(item: pytest.Item) -> float:
@@ -238,7 +248,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    yield
+    outcome = yield
     if _run is None:
         return
     phases = _run.phases.setdefault(item.nodeid, {"duration": 0.0})
@@ -249,9 +259,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         del _run.phases[item.nodeid]
         report: CheckReport = getattr(item, "grader_report", None) or CheckReport()
         student_file = Path(_run.env.package_dir) / f"{_run.env.topic}.py"
+        # The teardown report holds what was captured in all three phases of the check.
+        captured, suite_source = outcome.get_result(), item.path.read_text(encoding="utf-8")
+        advice = dict(report.timeout_advice)
+        module_pools = _run.module.pools_at_module_level() if _run.module else []
+        if module_pools:
+            # Whatever call it hangs in, a pool kept at module level is the likely cause.
+            advice.setdefault(ANY_CALL, leftovers.MODULE_POOL_HANG.format(
+                names="`, `".join(module_pools)))
+        verdict = check_verdict(phases, report.summary, report.metrics, student_file,
+                                check_timeout(item), advice)
         _run.emit("check", name=check_name(item), duration_s=round(phases.pop("duration"), 3),
-                  **check_verdict(phases, report.summary, report.metrics, student_file,
-                                  check_timeout(item)))
+                  stdout=check_output(captured.capstdout, suite_source),
+                  stderr=check_output(captured.capstderr, suite_source), **verdict)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

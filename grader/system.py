@@ -200,6 +200,14 @@ def _wait_until_stopped(procs: list[psutil.Process], timeout_s: float) -> list[p
     return running
 
 
+def is_running(pid: int) -> bool:
+    """Whether the process with this pid is still running (a zombie has finished)."""
+    try:
+        return _is_running(psutil.Process(pid))
+    except psutil.Error:
+        return False
+
+
 def _is_running(proc: psutil.Process) -> bool:
     try:
         return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
@@ -230,3 +238,25 @@ def remove_segments(names: set[str]) -> list[str]:
         except OSError:
             pass
     return removed
+
+
+def link_directory(source: Path, link: Path) -> None:
+    """Make the folder `link` show the files of `source`: a symlink where the platform allows it.
+
+    Windows grants symlinks only to administrators and developer mode; there a directory junction
+    does the same job, and where even that fails (a network share, say) a copy of the folder.
+    """
+    try:
+        os.symlink(source, link, target_is_directory=True)
+        return
+    except OSError:
+        if os.name != "nt":
+            raise
+    try:
+        import _winapi
+
+        _winapi.CreateJunction(str(source), str(link))
+    except (ImportError, AttributeError, OSError):
+        import shutil
+
+        shutil.copytree(source, link, ignore=shutil.ignore_patterns("__pycache__"))

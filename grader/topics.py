@@ -11,6 +11,15 @@ TOPICS_FILE = Path(__file__).with_name("topics.toml")
 SUITES_DIR = Path(__file__).with_name("suites")
 
 _REQUIRED = {"id", "title", "section", "points", "deadline_s", "hints"}
+_HINT_KEYS = {"text", "check"}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One hint: general, or about one check of the topic's suite (named without `test_`)."""
+
+    text: str
+    check: str | None = None
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,15 @@ class Topic:
     section: str
     points: int
     deadline_s: float
-    hints: tuple[str, ...]
+    # In the order of topics.toml, so that hints can be given one after another.
+    hints: tuple[Hint, ...]
+
+    def hint_for(self, failing_check: str | None) -> str | None:
+        """The hint about this check, else the first general hint; None when there is neither."""
+        tied = next((h for h in self.hints if failing_check and h.check == failing_check), None)
+        general = next((h for h in self.hints if h.check is None), None)
+        chosen = tied or general
+        return chosen.text if chosen else None
 
     @property
     def suite_path(self) -> Path:
@@ -36,6 +53,29 @@ class Topic:
 
 class TopicsFileError(ValueError):
     """topics.toml is malformed; the message names the file and the entry to fix."""
+
+
+def parse_hints(raw, where: str) -> tuple[Hint, ...]:
+    """A topic's hints from topics.toml, in order; each a string or a table (see parse_hint)."""
+    if not isinstance(raw, list):
+        raise TopicsFileError(f"{where}: hints must be a list, not {raw!r}")
+    return tuple(parse_hint(hint, f"{where}: hint #{number}") for number, hint in enumerate(raw, start=1))
+
+
+def parse_hint(raw, where: str) -> Hint:
+    """A hint from topics.toml: a string (general) or a table { text = "...", check = "name" }."""
+    if isinstance(raw, str):
+        return Hint(raw)
+    if not isinstance(raw, dict):
+        raise TopicsFileError(f"{where}: a hint is a string or a table {{ text = \"...\", "
+                              f"check = \"...\" }}, not {raw!r}")
+    keys = set(raw)
+    if keys - _HINT_KEYS or "text" not in keys:
+        raise TopicsFileError(f"{where}: unknown keys {sorted(keys - _HINT_KEYS)}, missing keys "
+                              f"{sorted({'text'} - keys)}")
+    if not all(isinstance(value, str) for value in raw.values()):
+        raise TopicsFileError(f"{where}: text and check must be strings, not {raw!r}")
+    return Hint(raw["text"], raw.get("check"))
 
 
 def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]:
@@ -56,7 +96,7 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
                 section=entry["section"],
                 points=int(entry["points"]),
                 deadline_s=float(entry["deadline_s"]),
-                hints=tuple(entry["hints"]),
+                hints=parse_hints(entry["hints"], f"{source}: topic #{index} ({entry['id']})"),
             )
         )
     ids = [topic.id for topic in topics]

@@ -23,13 +23,20 @@ def spin(iterations: int, seed: int = 0) -> int:
     return total
 
 
-def iterations_for(seconds: float) -> int:
-    """How many spin() iterations take about this many seconds on this machine, right now."""
-    probe = 200_000
-    start = time.perf_counter()
-    spin(probe)
-    elapsed = max(time.perf_counter() - start, 1e-4)
-    return max(1_000, int(probe * seconds / elapsed))
+def iterations_for(cpu_seconds: float) -> int:
+    """How many spin() iterations take about this many seconds of CPU time on this machine.
+
+    Measured in CPU time, not on a stopwatch: on a busy machine the stopwatch runs on while the
+    probe waits for a CPU, and work sized by it would shrink. The fastest of a few probes is
+    the least disturbed.
+    """
+    probe = 100_000
+    fastest = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        spin(probe)
+        fastest = min(fastest, time.thread_time() - start)
+    return max(1_000, int(probe * cpu_seconds / max(fastest, 1e-4)))
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,8 @@ class TimedWork:
     """A CPU-bound task, callable as work(seed) or work(seed, delay_s), that logs a TaskRecord.
 
     time.monotonic() is one clock for the whole machine, so records from different processes can
-    be compared to see whether tasks overlapped. process_time() inside the task tells how much
-    CPU the task really got, whatever else the machine was doing.
+    be compared to see whether tasks overlapped. thread_time() inside the task tells how much
+    CPU the task's own thread really got, whatever else the machine (or the process) was doing.
     """
 
     def __init__(self, log_dir: str | os.PathLike, iterations: int) -> None:
@@ -90,11 +97,11 @@ class TimedWork:
         self.iterations = iterations
 
     def __call__(self, seed: int, delay_s: float = 0.0) -> int:
-        start, cpu_start = time.monotonic(), time.process_time()
+        start, cpu_start = time.monotonic(), time.thread_time()
         if delay_s:
             time.sleep(delay_s)
         result = spin(self.iterations, seed)
-        end, cpu_end = time.monotonic(), time.process_time()
+        end, cpu_end = time.monotonic(), time.thread_time()
         record = TaskRecord(os.getpid(), threading.get_ident(), start, end, cpu_end - cpu_start)
         TaskLog(self.log_dir).write(record)
         return result
@@ -104,17 +111,25 @@ class TimedWork:
         return spin(self.iterations, seed)
 
 
-class PickleCountingFunction:
-    """Wraps a function and counts how often it is pickled in this process.
+class ChunkCountingFunction:
+    """Wraps a function; counts the messages it is sent in, and which processes received them.
 
-    A Pool pickles the function once for every message it sends to a worker, so the count is the
-    number of chunks the work was cut into. Copies unpickled in workers start from zero.
+    A Pool (or an executor's map) pickles the function once for every message it sends to a
+    worker, so the count of pickles here is the number of chunks the work was cut into. Each copy
+    unpickled in a worker notes that worker's pid in `log_dir`.
+
+    Tiny tasks finish in microseconds, so one worker could take every chunk before a second one
+    had even started, and a correct pool would look like a one-worker pool. So the first chunk a
+    worker receives waits, up to `rendezvous_s`, until a second worker has received one too.
     """
 
-    def __init__(self, func) -> None:
+    def __init__(self, func, log_dir: str | os.PathLike, rendezvous_s: float = 2.0) -> None:
         self.func = func
+        self.log_dir = str(log_dir)
+        self.rendezvous_s = rendezvous_s
         self.pickles = 0
         self._lock = threading.Lock()
+        Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __call__(self, *args):
         return self.func(*args)
@@ -122,7 +137,38 @@ class PickleCountingFunction:
     def __reduce__(self):
         with self._lock:
             self.pickles += 1
-        return (PickleCountingFunction, (self.func,))
+        return (_received_chunk, (self.func, self.log_dir, self.rendezvous_s))
+
+    def receiving_pids(self) -> set[int]:
+        """The processes that received at least one chunk."""
+        return {int(path.stem) for path in Path(self.log_dir).glob("*.chunks")}
+
+
+_waited_for_a_peer = False
+
+
+def _received_chunk(func, log_dir: str, rendezvous_s: float) -> ChunkCountingFunction:
+    """Unpickling in a worker: note this worker, and on its first chunk wait for a second one."""
+    global _waited_for_a_peer
+    directory = Path(log_dir)
+    with open(directory / f"{os.getpid()}.chunks", "a", encoding="ascii") as file:
+        file.write("1\n")
+    if not _waited_for_a_peer:
+        _waited_for_a_peer = True
+        deadline = time.monotonic() + rendezvous_s
+        while len(list(directory.glob("*.chunks"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+    return ChunkCountingFunction(func, log_dir, rendezvous_s)
+
+
+class LargeResult:
+    """Returns `size` bytes made from x: a result far larger than a pipe's buffer (64 KiB on Linux)."""
+
+    def __init__(self, size: int = 1_000_000) -> None:
+        self.size = size
+
+    def __call__(self, x: int) -> bytes:
+        return bytes([x % 256]) * self.size
 
 
 def square(x: int) -> int:
@@ -152,10 +198,10 @@ class PausedSquare:
     It logs a TaskRecord, so a suite can tell whether child processes did the work.
     """
 
-    # Pauses 0.1 s apart: far more than children take to start, so the order is reliably reversed.
-    STEP_S = 0.1
+    # Pauses 50 ms apart: more than the spread of children's start-up, so the order is reversed.
+    STEP_S = 0.05
 
-    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.6) -> None:
+    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.3) -> None:
         self.log_dir = str(log_dir)
         self.longest_pause_s = longest_pause_s
 

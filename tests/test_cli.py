@@ -1,14 +1,20 @@
 """The `grade` command's interface: options, exit codes and usage errors."""
 
+import errno
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from grader import cli
 from grader.cli import main
+from grader.outcomes import CheckResult, TopicRun
+from grader.topics import all_topics, topic_ids
 from tests.conftest import HOSTILE, validate
 
 
@@ -20,7 +26,7 @@ def test_help_lists_every_option():
     result = invoke("--help")
     assert result.exit_code == 0
     for option in ("--target", "--json", "--start-method", "--fail-under", "--check-timeout",
-                   "--deadline", "--cpus"):
+                   "--deadline", "--cpus", "--verbose"):
         assert option in result.output
 
 
@@ -75,3 +81,137 @@ def test_exit_0_whatever_the_score(tmp_path):
                     "--json", str(tmp_path / "card.json"))
     assert result.exit_code == 0
     assert "Total 0/10 (0%)" in result.output
+
+
+def passing_run(topic, settings):
+    """What run_topic returns for a topic whose every check passed, without running its suite."""
+    check = CheckResult(name="works", kind="correctness", outcome="passed",
+                        max_points=topic.points, message="")
+    return TopicRun(topic=topic, checks=(check,), duration_s=0.1)
+
+
+def interrupted_at(topic_id):
+    """A stand-in for run_topic that grades topics until it meets topic_id, where Ctrl-C comes."""
+    def run(topic, settings):
+        if topic.id == topic_id:
+            raise KeyboardInterrupt
+        return passing_run(topic, settings)
+    return run
+
+
+def never_grade(topic, settings):
+    raise AssertionError("grading started although the command should have stopped before")
+
+
+def test_help_lists_the_topics_in_lesson_order():
+    output = invoke("--help").output
+    lines = [next(line for line in output.splitlines() if line.split()[:1] == [topic.id])
+             for topic in all_topics()]
+    assert [output.index(line) for line in lines] == sorted(output.index(line) for line in lines)
+    for topic, line in zip(all_topics(), lines):
+        assert topic.title in line
+
+
+def test_unknown_topic_suggests_the_closest_one():
+    result = invoke("pool_mapp", "zzz")
+    assert result.exit_code == 2
+    assert "pool_mapp (did you mean pool_map?)" in result.output
+    assert "zzz (did you mean" not in result.output
+    assert ", ".join(topic_ids()) in result.output
+
+
+def test_target_that_is_a_file():
+    result = invoke("--target", str(HOSTILE / "import_raises" / "pool_map.py"))
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.output and "no such folder" not in result.output
+
+
+def test_target_without_any_topic_module_is_refused_before_grading(monkeypatch):
+    monkeypatch.setattr(cli, "run_topic", never_grade)
+    result = invoke("--target", str(HOSTILE / "missing_module"))
+    assert result.exit_code == 2
+    assert "holds none of the topic modules" in result.output
+    assert "pool_map.py" in result.output and "git checkout" not in result.output
+
+
+def test_target_named_like_a_standard_module(tmp_path):
+    (tmp_path / "json").mkdir()
+    result = invoke("--target", str(tmp_path / "json"))
+    assert result.exit_code == 2 and "would hide that module" in result.output
+
+
+def _file_in_the_way(tmp_path):
+    (tmp_path / "notes.txt").write_text("")
+    return tmp_path / "notes.txt" / "card.json", "is a file, not a folder"
+
+
+def _read_only_folder(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o555)
+    return folder / "card.json", "Permission denied"
+
+
+UNWRITABLE = [pytest.param(_file_in_the_way, id="file_in_the_way"),
+              pytest.param(lambda tmp_path: (tmp_path, "is a directory"), id="a_folder"),
+              pytest.param(lambda tmp_path: (Path("/proc/card.json"), "cannot be written there"),
+                           id="proc", marks=pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                                               reason="Linux only")),
+              pytest.param(_read_only_folder, id="read_only_folder",
+                           marks=pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
+                                                    reason="needs POSIX permissions, not root"))]
+
+
+@pytest.mark.parametrize("unwritable", UNWRITABLE)
+def test_unwritable_json_path_is_a_usage_error_before_grading(tmp_path, monkeypatch, unwritable):
+    monkeypatch.setattr(cli, "run_topic", never_grade)
+    path, reason = unwritable(tmp_path)
+    result = invoke("--target", "solutions", "--json", str(path))
+    assert result.exit_code == 2, result.output
+    assert reason in result.output and "Traceback" not in result.output
+
+
+def test_scorecard_that_cannot_be_written_at_the_end(tmp_path, monkeypatch):
+    def disk_full(scorecard, path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(cli, "run_topic", passing_run)
+    monkeypatch.setattr(cli, "write_atomically", disk_full)
+    result = invoke("pool_map", "--target", "solutions", "--json", str(tmp_path / "card.json"))
+    assert result.exit_code == cli.EXIT_SCORECARD_NOT_WRITTEN == 3
+    assert "pool_map" in result.output, "the table is still printed"
+    last = result.output.strip().splitlines()[-1]
+    assert "Total 10/10 (100%)" in last
+    assert f"could not be written to {tmp_path / 'card.json'} ({os.strerror(errno.ENOSPC)})" in last
+
+
+def test_ctrl_c_marks_the_scorecard_and_the_total_as_partial(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "run_topic", interrupted_at("pool_map"))
+    path = tmp_path / "card.json"
+    result = invoke("--target", "solutions", "--json", str(path))
+    assert result.exit_code == cli.EXIT_INTERRUPTED == 130
+    card = json.loads(path.read_text())
+    validate(card)
+    assert card["interrupted"] is True
+    assert [(t["id"], t["status"]) for t in card["topics"]] == [
+        ("process_basics", "passed"), ("pool_map", "not_graded"), ("shared_values", "not_graded")]
+    assert (card["score"], card["max_score"]) == (10, 30)
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Interrupted: pool_map, shared_values not graded")
+    assert "Total 10/30 (33%)" in last and "Total 10/10" not in result.output
+
+
+def test_ctrl_c_in_the_first_topic_does_not_pass_for_a_complete_scorecard(tmp_path, monkeypatch):
+    path = tmp_path / "card.json"
+    monkeypatch.setattr(cli, "run_topic", passing_run)
+    assert invoke("--target", "solutions", "--json", str(path)).exit_code == 0
+    assert json.loads(path.read_text())["interrupted"] is False
+
+    monkeypatch.setattr(cli, "run_topic", interrupted_at("process_basics"))
+    result = invoke("--target", "solutions", "--json", str(path))
+    assert result.exit_code == 130
+    card = json.loads(path.read_text())
+    validate(card)
+    assert card["interrupted"] is True
+    assert (card["score"], card["max_score"]) == (0, 30)
+    assert {t["status"] for t in card["topics"]} == {"not_graded"}
+    assert "Interrupted: process_basics, pool_map, shared_values not graded" in result.output

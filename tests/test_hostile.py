@@ -1,8 +1,12 @@
 """Student code that crashes, hangs, leaks or kills gets a verdict, never a crash of `grade`:
 the other topics are graded as usual, the scorecard is valid and nothing is left running."""
 
+import multiprocessing
+
 import pytest
 
+from grader.shown_output import LINES_LEFT_OUT
+from grader.topics import get_topic
 from tests.conftest import HOSTILE
 
 FAST = ("--check-timeout", "3", "--deadline", "60")
@@ -15,7 +19,8 @@ def graded_topic(grade, case, topic_id, *extra):
 
 
 def test_missing_module(grade):
-    topic = graded_topic(grade, "missing_module", "pool_map")
+    # exits_grader holds process_basics.py only; a folder with no topic module is a usage error.
+    topic = graded_topic(grade, "exits_grader", "pool_map")
     assert topic["status"] == "error"
     assert "was not found" in topic["message"]
     assert all(c["outcome"] == "error" for c in topic["checks"])
@@ -114,3 +119,45 @@ def test_a_broken_topic_leaves_the_others_alone(grade):
     assert graded.topic("process_basics")["status"] == "error"
     assert graded.topic("pool_map")["status"] == "error"  # missing from that target
     assert "was not found" in graded.topic("pool_map")["message"]
+
+
+def strings_in(value) -> list[str]:
+    """Every string in a scorecard, however deeply nested."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in strings_in(item)]
+    return []
+
+
+@pytest.mark.slow
+def test_the_hidden_suite_source_is_never_shown(grade):
+    graded = grade("pool_map", "--target", str(HOSTILE / "raises_and_hangs"), *FAST, "--verbose")
+    topic = graded.topic("pool_map")
+    assert topic["status"] == "timeout"
+    # pytest reported failures inside the suite file, so its tracebacks quoted the suite's lines.
+    assert "grader/suites/test_pool_map.py:" in topic["output_tail"]
+    suite_lines = {line.strip() for line in get_topic("pool_map").suite_path.read_text().splitlines()
+                   if len(line.strip()) >= 12}
+    shown = "\n".join([graded.output, *strings_in(graded.scorecard)])
+    assert [line for line in suite_lines if line in shown] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start_method", ["fork", "spawn", "forkserver"])
+def test_verbose_shows_what_the_code_and_its_workers_printed(grade, start_method):
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{start_method} is not offered here")
+    graded = grade("pool_map", "--target", str(HOSTILE / "prints"), "--verbose",
+                   "--start-method", start_method)
+    output = graded.check("pool_map", "results_in_order")["output"]
+    printed = output["stdout"].splitlines()
+    # 42 lines were printed: one per call of parallel_map (two calls) and one per item (40).
+    assert printed[0] == LINES_LEFT_OUT.format(count=23) and len(printed) == 20
+    assert printed[-1] == "parallel_map got 0 items"
+    assert "worker handles item" in output["stdout"], "a pool worker's print is shown"
+    assert output["stderr"].splitlines() == ["about to start the pool"] * 2
+    assert "your code printed on stdout:" in graded.output
+    assert graded.check("pool_map", "chunksize_rule")["output"] == {"stdout": "", "stderr": ""}

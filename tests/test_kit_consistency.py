@@ -5,10 +5,15 @@ import re
 
 import pytest
 
-from grader.topics import SUITES_DIR, TopicsFileError, all_topics, parse_topics
+from grader.topics import SUITES_DIR, Hint, TopicsFileError, all_topics, parse_topics
 from tests.conftest import KIT_ROOT
 
 TOPICS = all_topics()
+
+
+def suite_checks(topic):
+    """The names of the checks in the topic's suite: its `def test_<name>(` functions."""
+    return re.findall(r"^def test_(\w+)\(", topic.suite_path.read_text(), re.MULTILINE)
 
 
 def public_functions(path):
@@ -42,9 +47,18 @@ def test_stub_matches_solution_and_teaches(topic):
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
 def test_suite_points_add_up_to_the_topic_points(topic):
     text = topic.suite_path.read_text()
-    points = [int(p) for p in re.findall(r"@pytest\.mark\.check\(\"\w+\", points=(\d+)\)", text)]
+    points = [int(p) for p in re.findall(r"@pytest\.mark\.check\(\"\w+\", points=(\d+)[,)]", text)]
     assert len(points) == text.count("def test_"), "every check needs a check marker"
     assert sum(points) == topic.points
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
+def test_every_check_sets_a_time_limit_fitted_to_it(topic):
+    # A hang is called after a few times what the check needs, not after a blanket limit.
+    text = topic.suite_path.read_text()
+    markers = re.findall(r"@pytest\.mark\.check\(([^)]*)\)", text)
+    assert markers and all(re.search(r"timeout=\d+", marker) for marker in markers), markers
+    assert all(int(limit) <= 15 for limit in re.findall(r"timeout=(\d+)", " ".join(markers)))
 
 
 def test_topics_file_rejects_unknown_keys():
@@ -57,3 +71,39 @@ def test_topics_file_rejects_duplicate_ids():
     entry = '[[topic]]\nid="x"\ntitle="t"\nsection="s"\npoints=1\ndeadline_s=1\nhints=[]\n'
     with pytest.raises(TopicsFileError, match="appear twice"):
         parse_topics(entry + entry, "topics.toml")
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
+def test_hints_are_about_checks_of_their_suite(topic):
+    checks = suite_checks(topic)
+    strays = [hint.check for hint in topic.hints if hint.check and hint.check not in checks]
+    assert strays == [], f"topics.toml: {topic.id} has hints about no check of its suite: {strays}"
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
+def test_every_check_has_a_hint_and_the_topic_a_general_one(topic):
+    hinted = {hint.check for hint in topic.hints}
+    missing = [name for name in suite_checks(topic) if name not in hinted]
+    assert missing == [], f"topics.toml: give {topic.id} a hint about {missing}"
+    assert None in hinted, f"topics.toml: give {topic.id} a general hint (a plain string)"
+
+
+def test_topics_file_hints_are_strings_or_tied_to_a_check():
+    (topic,) = parse_topics('[[topic]]\nid="x"\ntitle="t"\nsection="s"\npoints=1\ndeadline_s=1\n'
+                            'hints=[{ text = "about a", check = "a" }, "general"]\n', "topics.toml")
+    assert topic.hints == (Hint("about a", "a"), Hint("general"))
+    assert topic.hint_for("a") == "about a"
+    assert topic.hint_for("b") == topic.hint_for(None) == "general"
+
+
+def test_topics_file_rejects_unknown_hint_keys():
+    with pytest.raises(TopicsFileError, match="topics.toml: topic #1 \\(x\\): hint #1: unknown keys "
+                                              "\\['colour'\\]"):
+        parse_topics('[[topic]]\nid="x"\ntitle="t"\nsection="s"\npoints=1\ndeadline_s=1\n'
+                     'hints=[{ text = "t", colour = "red" }]\n', "topics.toml")
+
+
+def test_topics_file_rejects_a_hint_without_text():
+    with pytest.raises(TopicsFileError, match="hint #2: unknown keys \\[\\], missing keys \\['text'\\]"):
+        parse_topics('[[topic]]\nid="x"\ntitle="t"\nsection="s"\npoints=1\ndeadline_s=1\n'
+                     'hints=["fine", { check = "a" }]\n', "topics.toml")

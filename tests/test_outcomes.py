@@ -1,6 +1,6 @@
 """What a suite's event stream means, including for checks that never reported."""
 
-from grader.outcomes import interpret
+from grader.outcomes import hide_suite_source, interpret
 from grader.topics import get_topic
 
 TOPIC = get_topic("pool_map")
@@ -13,7 +13,7 @@ IMPORTED = [{"event": "importing", "module": "exercises.pool_map"},
 
 def reported(name, outcome="passed"):
     return {"event": "check", "name": name, "outcome": outcome, "message": "m", "metrics": {},
-            "not_started": False, "duration_s": 0.1}
+            "not_started": False, "duration_s": 0.1, "stdout": f"{name} printed", "stderr": ""}
 
 
 def run(events, **how):
@@ -26,6 +26,7 @@ def test_all_reported():
                   {"event": "started", "name": "second"}, reported("second", "failed")])
     assert result.problem is None
     assert [c.outcome for c in result.checks] == ["passed", "failed"]
+    assert [c.stdout for c in result.checks] == ["first printed", "second printed"]
 
 
 def test_deadline_passed_during_a_check():
@@ -64,6 +65,21 @@ def test_suite_never_started():
     result = run([], exit_code=4, log_tail="ERROR: usage")
     assert result.problem == "error" and result.checks == ()
     assert "did not start (exit code 4)" in result.message
+
+
+def test_suite_never_started_quotes_its_last_output_and_blames_no_one():
+    tail = "\n".join(["Traceback (most recent call last):", "  ...", "", "ImportError: shadow",
+                      "ERROR: could not load plugin"])
+    result = run([], exit_code=1, log_tail=tail)
+    assert "its last output was: ... | ImportError: shadow | ERROR: could not load plugin." in result.message
+    assert "not with your code" not in result.message
+
+
+def test_output_quoting_the_hidden_suite_is_dropped():
+    suite = "def test_secret(exercise):\n    assert exercise.f(41) == 42, 'hidden'\n"
+    lines = ["    def test_secret(exercise):", ">       assert exercise.f(41) == 42, 'hidden'",
+             "E       AssertionError: f(41) gave 0", ""]
+    assert hide_suite_source(lines, suite) == ["E       AssertionError: f(41) gave 0", ""]
 
 
 def test_suite_never_started_before_the_deadline():

@@ -55,7 +55,7 @@ def expected_histogram(values: list[int], bins: int, bin_width: int) -> list[int
     return counts
 
 
-@pytest.mark.check("correctness", points=2)
+@pytest.mark.check("correctness", points=2, timeout=6)
 def test_counter_total(exercise, check_report):
     counter = RaceAmplifiedValue("q", 0, window_s=0.0, workers=WORKERS)
     got = exercise.count_in_parallel(counter, WORKERS, 250)
@@ -68,7 +68,7 @@ def test_counter_total(exercise, check_report):
                         f"{WORKERS} processes counted to {expected:,}.")
 
 
-@pytest.mark.check("race", points=3)
+@pytest.mark.check("race", points=3, timeout=6)
 def test_counter_has_no_lost_updates(exercise, check_report):
     times = 25
     counter = RaceAmplifiedValue("q", 0, workers=WORKERS)
@@ -82,7 +82,7 @@ def test_counter_has_no_lost_updates(exercise, check_report):
     assert_written_by_children(counter, "counter")
 
 
-@pytest.mark.check("correctness", points=2)
+@pytest.mark.check("correctness", points=2, timeout=6)
 def test_histogram_counts(exercise, check_report):
     bins, width = 10, 10
     values = histogram_values(2000, bins * width)
@@ -97,7 +97,7 @@ def test_histogram_counts(exercise, check_report):
     check_report.record({"values": len(values), "bins": bins}, "The histogram adds up.")
 
 
-@pytest.mark.check("race", points=3)
+@pytest.mark.check("race", points=3, timeout=6)
 def test_histogram_has_no_lost_updates(exercise, check_report):
     bins, width = 2, 10
     values = histogram_values(WORKERS * 30, bins * width)

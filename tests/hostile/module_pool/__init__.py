@@ -1,0 +1,1 @@
+"""A pool created when the module is imported."""

@@ -1,0 +1,1 @@
+"""pool_map that hands the pool a lambda."""

@@ -1,0 +1,1 @@
+"""pool_map with a pool of one worker."""

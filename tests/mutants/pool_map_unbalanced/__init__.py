@@ -1,0 +1,1 @@
+"""pool_map whose chunks give one worker nearly all the work."""

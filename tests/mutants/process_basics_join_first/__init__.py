@@ -1,0 +1,1 @@
+"""process_basics that joins the children before draining their queue."""

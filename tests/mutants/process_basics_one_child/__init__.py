@@ -1,0 +1,1 @@
+"""process_basics that runs every target in one child process."""

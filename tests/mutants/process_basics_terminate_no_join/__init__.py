@@ -1,0 +1,1 @@
+"""process_basics that terminates the hung child but never joins it."""
