@@ -129,6 +129,7 @@ def main(topics, target, json_path, start_method, fail_under, check_timeout, dea
         interrupted = True
     else:
         interrupted = False
+    # A Ctrl-C after the last topic was graded leaves a complete scorecard, not a partial one.
     scorecard = build_scorecard(runs, settings, generated_at, time.monotonic() - started,
                                 interrupted=len(runs) < len(settings.topics))
     try:

@@ -34,7 +34,7 @@ SUITE_DID_NOT_START = (
     "output was: {output}. Look there for the cause; if it points at neither your code nor this "
     "machine's setup, reinstall the kit (`python -m pip install -e .`) and grade again."
 )
-# How many of a suite's last output lines SUITE_DID_NOT_START quotes.
+# Enough for the error a failed start ends with, few enough to fit in one message.
 QUOTED_OUTPUT_LINES = 3
 
 

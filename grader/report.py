@@ -37,7 +37,7 @@ def _printed(check: dict) -> list[str]:
 
 
 def closing_line(scorecard: dict, json_path: str, write_error: str | None = None) -> str:
-    """The table's last line: the total, whether the run was cut short, and where the scorecard went."""
+    """The table's last line: the total, whether the run was cut short, where the scorecard went."""
     total, most = scorecard["score"], scorecard["max_score"]
     percent = 100 * total / most if most else 0.0
     line = f"Total {total}/{most} ({percent:.0f}%). "

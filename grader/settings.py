@@ -46,10 +46,6 @@ class Target:
     package: str
     package_dir: Path
 
-    @property
-    def parent(self) -> Path:
-        return self.package_dir.parent
-
 
 def resolve_target(value: str, cwd: Path | None = None) -> Target:
     """`exercises` or `solutions` (the kit's own, or the ones in the current folder) or a path."""

@@ -136,13 +136,11 @@ def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[in
     return killed
 
 
-def is_multiprocessing_helper(proc: psutil.Process) -> bool:
-    """Whether this is a resource tracker or forkserver, which exit by themselves when unused."""
+def _is_resource_tracker(proc: psutil.Process) -> bool:
     try:
-        cmdline = " ".join(proc.cmdline())
+        return "multiprocessing.resource_tracker" in " ".join(proc.cmdline())
     except psutil.Error:
         return False
-    return "multiprocessing.resource_tracker" in cmdline or "multiprocessing.forkserver" in cmdline
 
 
 def _group_members(leader: subprocess.Popen) -> list[psutil.Process]:
@@ -169,19 +167,22 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
     helpers, that were still running: a process that outlives its suite is a leak to report.
     """
     members = [p for p in _group_members(leader) if _is_running(p)]
-    if leader.poll() is not None and members:
-        # A resource tracker or forkserver exits on its own once the suite's pipes close.
+    if leader.poll() is None:
+        leader.kill()
+    leader.wait()
+    if members:
+        # The suite's forkserver and resource tracker exit on their own once its pipes close,
+        # so whatever still runs after a moment is a leak, even a process the forkserver forked
+        # (it carries the forkserver's command line). A resource tracker may be kept alive by a
+        # leaked process holding its pipe, so it is not counted.
         members = _wait_until_stopped(members, grace_s)
-    leaks = [p for p in members if not is_multiprocessing_helper(p)]
+    leaks = [p for p in members if not _is_resource_tracker(p)]
     descriptions = [describe(p) for p in leaks]
     if os.name != "nt":
         try:
             os.killpg(leader.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-    if leader.poll() is None:
-        leader.kill()
-    leader.wait()
     kill_processes(members)
     return descriptions
 

@@ -108,9 +108,21 @@ def test_c_loop_holding_the_gil(grade):
 
 
 def test_orphaned_grandchildren_are_killed_and_reported(grade):
-    topic = graded_topic(grade, "orphan", "process_basics")
+    # Under fork the orphans leave the process tree; the suite's process group still finds them.
+    topic = graded_topic(grade, "orphan", "process_basics", "--start-method", "fork")
     assert topic["leftovers"], "the orphaned grandchildren should be reported"
-    assert any("pid" in leftover for leftover in topic["leftovers"])
+    assert all(leftover.startswith("pid ") for leftover in topic["leftovers"])
+    # Forked children carry the grader's command line: it must not leak into any message.
+    assert not any("suites" in leftover or "pytest" in leftover for leftover in topic["leftovers"])
+
+
+@pytest.mark.slow
+def test_orphans_under_the_default_start_method_are_named_as_grandchildren(grade):
+    topic = graded_topic(grade, "orphan", "process_basics")
+    messages = " ".join(check["message"] for check in topic["checks"])
+    # Forked by a forkserver of their own, the orphans leave the tree: found by process group.
+    assert topic["leftovers"] or "process(es)" in messages
+    assert "suites" not in messages and not any("suites" in x for x in topic["leftovers"])
 
 
 @pytest.mark.slow
@@ -161,3 +173,11 @@ def test_verbose_shows_what_the_code_and_its_workers_printed(grade, start_method
     assert output["stderr"].splitlines() == ["about to start the pool"] * 2
     assert "your code printed on stdout:" in graded.output
     assert graded.check("pool_map", "chunksize_rule")["output"] == {"stdout": "", "stderr": ""}
+
+
+@pytest.mark.slow
+def test_a_pool_kept_at_module_level_is_named_when_it_hangs(grade):
+    topic = graded_topic(grade, "module_pool", "pool_map")
+    messages = [c["message"] for c in topic["checks"] if c["outcome"] != "passed"]
+    assert messages, "a pool that is never shut down must fail"
+    assert all("module-level `pool`" in message for message in messages), messages

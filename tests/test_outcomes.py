@@ -71,7 +71,8 @@ def test_suite_never_started_quotes_its_last_output_and_blames_no_one():
     tail = "\n".join(["Traceback (most recent call last):", "  ...", "", "ImportError: shadow",
                       "ERROR: could not load plugin"])
     result = run([], exit_code=1, log_tail=tail)
-    assert "its last output was: ... | ImportError: shadow | ERROR: could not load plugin." in result.message
+    assert ("its last output was: ... | ImportError: shadow | ERROR: could not load plugin."
+            in result.message)
     assert "not with your code" not in result.message
 
 

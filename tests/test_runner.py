@@ -1,0 +1,68 @@
+"""The suite process sees the target package and the grader, and nothing else beside them."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from grader import system
+from grader.runner import make_import_root, student_facing_output, suite_environment
+from grader.settings import Settings, resolve_target
+from grader.topics import get_topic
+from tests.conftest import HOSTILE
+
+TOPIC = get_topic("pool_map")
+
+
+@pytest.fixture
+def shadowed_target(tmp_path):
+    """A copy of a target that raises at import, beside folders named like standard modules."""
+    for name in ("json", "random"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"raise ImportError('the shadowing {name}')\n")
+    shutil.copytree(HOSTILE / "import_raises", tmp_path / "mine")
+    return tmp_path / "mine"
+
+
+def settings_for(target):
+    return Settings(topics=(TOPIC,), target=resolve_target(str(target)),
+                    json_path=target / "x.json", start_method="spawn",
+                    cpus=system.CpuCount(2, "CPU affinity"))
+
+
+def test_import_root_holds_only_the_target_and_the_grader(shadowed_target, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("work")
+    root = make_import_root(resolve_target(str(shadowed_target)), workdir)
+    assert sorted(p.name for p in root.iterdir()) == ["grader", "mine"]
+    assert (root / "mine" / "pool_map.py").resolve() == (shadowed_target / "pool_map.py").resolve()
+
+
+def test_folders_beside_the_target_do_not_shadow_the_standard_library(shadowed_target,
+                                                                        tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("work")
+    settings = settings_for(shadowed_target)
+    make_import_root(settings.target, workdir)
+    probe = "import json, random, grader.suite_plugin, mine; print(mine.__path__[0])"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=workdir, capture_output=True,
+                            text=True, env=suite_environment(TOPIC, settings, workdir))
+    assert result.returncode == 0, result.stderr
+    assert "shadowing" not in result.stderr
+
+
+def test_output_names_the_students_own_files(shadowed_target, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("work")
+    target = resolve_target(str(shadowed_target))
+    root = make_import_root(target, workdir)
+    line = f'  File "{root / "mine" / "pool_map.py"}", line 3, in <module>'
+    assert student_facing_output([line], TOPIC, target, root) == [
+        f'  File "{shadowed_target.resolve() / "pool_map.py"}", line 3, in <module>']
+
+
+@pytest.mark.slow
+def test_a_shadowing_sibling_leaves_the_verdict_and_its_line_number_alone(grade, shadowed_target):
+    graded = grade("pool_map", "--target", str(shadowed_target), "--check-timeout", "3")
+    topic = graded.topic("pool_map")
+    assert topic["status"] == "error"
+    assert "raised RuntimeError: config file missing" in topic["message"]
+    assert "mine/pool_map.py:3" in topic["message"]
