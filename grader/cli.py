@@ -12,6 +12,7 @@ import click
 
 from grader import report
 from grader.outcomes import TopicRun
+from grader.progress import ProgressLine
 from grader.runner import run_topic
 from grader.scorecard import build_scorecard, check_writable, write_atomically
 from grader.shown_output import MAX_CHECK_OUTPUT_LINES
@@ -53,9 +54,9 @@ def _choose_topics(names: tuple[str, ...]):
     return tuple(get_topic(name) for name in topic_ids() if name in names)
 
 
-def _grade_one(topic, settings: Settings) -> TopicRun:
+def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
     try:
-        return run_topic(topic, settings)
+        return run_topic(topic, settings, on_progress=progress.check_running)
     except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics
         return TopicRun(topic=topic, checks=(), problem="error",
                         message=f"The grader itself failed on this topic ({error!r}); please "
@@ -118,11 +119,12 @@ def main(topics, target, json_path, start_method, fail_under, check_timeout, dea
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.monotonic()
     runs = []
+    progress = ProgressLine(sys.stderr)
     try:
         for number, topic in enumerate(settings.topics, start=1):
-            click.echo(f"[{number}/{len(settings.topics)}] grading {topic.id} ...", err=True, nl=False)
-            runs.append(_grade_one(topic, settings))
-            click.echo(f" {runs[-1].duration_s:.1f} s", err=True)
+            progress.topic_started(number, len(settings.topics), topic.id)
+            runs.append(_grade_one(topic, settings, progress))
+            progress.topic_finished(runs[-1].duration_s)
     except KeyboardInterrupt:
         click.echo("\nInterrupted: the topics not graded yet count 0 and are marked not_graded.",
                    err=True)

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from grader import system
 from grader.outcomes import TopicRun, hide_suite_source, interpret
@@ -23,6 +24,8 @@ from grader.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
 
 LOG_TAIL_LINES = 25
+# How often the runner looks at the suite while it runs, to report the check in progress.
+POLL_S = 0.25
 EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "output.log"
 # The one folder on the suite's path: links to the target package and to this kit's grader.
 # Not a valid module name, so that the suite's working folder, on its path too, cannot import it.
@@ -56,8 +59,10 @@ def make_import_root(target: Target, workdir: Path) -> Path:
 def student_facing_output(lines: list[str], topic: Topic, target: Target,
                           import_root: Path) -> list[str]:
     """The suite's output as a student may see it: their own file paths, not the suite's source."""
-    linked, real = str(import_root / target.package), str(target.package_dir)
-    lines = [line.replace(linked, real) for line in lines]
+    real = str(target.package_dir)
+    # pytest names files relative to the suite's working folder, which holds the import root.
+    linked = (str(import_root / target.package), os.path.join(IMPORT_ROOT, target.package))
+    lines = [line.replace(linked[0], real).replace(linked[1], real) for line in lines]
     return hide_suite_source(lines, topic.suite_path.read_text(encoding="utf-8"))
 
 
@@ -69,6 +74,8 @@ def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[s
     env["PYTHONFAULTHANDLER"] = "1"
     # A spawned pool worker is killed by Pool.terminate() with its prints still in its buffer.
     env["PYTHONUNBUFFERED"] = "1"
+    if settings.python_cpu_count is not None:
+        env["PYTHON_CPU_COUNT"] = str(settings.python_cpu_count)
     env.update(SuiteEnv(
         topic=topic.id,
         package=settings.target.package,
@@ -96,14 +103,66 @@ def read_events(path: Path) -> list[dict]:
     return events
 
 
+class RunningCheck:
+    """Follows a suite's event file as it grows, to tell which check is running and since when."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+        self._name: str | None = None
+        self._since = 0.0
+
+    def poll(self) -> tuple[str | None, float]:
+        """The check running now (None between checks) and how long it has been running."""
+        try:
+            with open(self.path, "rb") as file:
+                file.seek(self._offset)
+                data = file.read()
+        except OSError:
+            data = b""
+        complete = data[:data.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        for line in complete.decode("utf-8", errors="replace").splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if event.get("event") == "started":
+                self._name, self._since = event["name"], time.monotonic()
+            elif event.get("event") == "check":
+                self._name = None
+        return self._name, (time.monotonic() - self._since if self._name else 0.0)
+
+
+def wait_for_suite(proc: subprocess.Popen, deadline_s: float, events_path: Path,
+                   on_progress: Callable[[str | None, float], None] | None = None) -> bool:
+    """Wait for the suite to end, reporting the running check; True if the deadline came first."""
+    running = RunningCheck(events_path)
+    deadline = time.monotonic() + deadline_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        try:
+            proc.wait(timeout=min(POLL_S, left))
+            return False
+        except subprocess.TimeoutExpired:
+            if on_progress is not None:
+                on_progress(*running.poll())
+
+
 def _read_lines(path: Path) -> list[str]:
     if not path.exists():
         return []
     return path.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
-def run_topic(topic: Topic, settings: Settings) -> TopicRun:
-    """Grade one topic and return what happened; never raises for anything the student wrote."""
+def run_topic(topic: Topic, settings: Settings,
+              on_progress: Callable[[str | None, float], None] | None = None) -> TopicRun:
+    """Grade one topic and return what happened; never raises for anything the student wrote.
+
+    `on_progress(check, elapsed_s)` is called a few times a second while the suite runs.
+    """
     deadline = settings.deadline_for(topic)
     with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp:
         workdir = Path(tmp)
@@ -117,11 +176,8 @@ def run_topic(topic: Topic, settings: Settings) -> TopicRun:
                 env=suite_environment(topic, settings, workdir),
                 **system.popen_group_options(),
             )
-            timed_out = False
             try:
-                proc.wait(timeout=deadline)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+                timed_out = wait_for_suite(proc, deadline, workdir / EVENTS_FILE, on_progress)
             finally:
                 # Also on Ctrl-C: the suite sits in its own session and would not see it.
                 leftover_processes = system.kill_group(proc)

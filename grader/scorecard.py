@@ -137,6 +137,10 @@ def environment(settings: Settings) -> dict:
         "usable_cpus": settings.cpus.count,
         "usable_cpus_source": settings.cpus.source,
         "start_method": settings.start_method,
+        # Given to the suites when fewer CPUs are usable than the machine reports; only
+        # Python 3.13 and later read it (then Pool() sizes itself to the usable CPUs).
+        "python_cpu_count": settings.python_cpu_count,
+        "python_cpu_count_read": sys.version_info >= (3, 13),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,15 @@ class Settings:
     fail_under: float | None = None
     # Show, and keep in the scorecard, what the student's code printed during each check.
     verbose: bool = False
+
+    @property
+    def python_cpu_count(self) -> int | None:
+        """The CPU count to give the suites as PYTHON_CPU_COUNT, or None when all are usable.
+
+        Python 3.13 and later read it, so that a student's Pool() with no size starts as many
+        workers as the grader counted CPUs, not as many as the machine reports.
+        """
+        return self.cpus.count if self.cpus.count < (os.cpu_count() or 1) else None
 
     def deadline_for(self, topic: Topic) -> float:
         """The hard limit on one topic's whole suite: the override, or the topic's own."""

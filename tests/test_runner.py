@@ -1,5 +1,6 @@
 """The suite process sees the target package and the grader, and nothing else beside them."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -66,3 +67,16 @@ def test_a_shadowing_sibling_leaves_the_verdict_and_its_line_number_alone(grade,
     assert topic["status"] == "error"
     assert "raised RuntimeError: config file missing" in topic["message"]
     assert "mine/pool_map.py:3" in topic["message"]
+
+
+def test_fewer_usable_cpus_than_reported_reach_the_suite_as_python_cpu_count(tmp_path):
+    def environment_with(count):
+        settings = Settings(topics=(), target=resolve_target("solutions"), json_path=tmp_path / "c",
+                            start_method="spawn", cpus=system.CpuCount(count, "--cpus"))
+        return settings, suite_environment(get_topic("pool_map"), settings, tmp_path)
+
+    settings, env = environment_with(1)
+    assert env["PYTHON_CPU_COUNT"] == "1" and settings.python_cpu_count == 1
+    settings, env = environment_with(os.cpu_count())
+    assert settings.python_cpu_count is None
+    assert env.get("PYTHON_CPU_COUNT") == os.environ.get("PYTHON_CPU_COUNT")
