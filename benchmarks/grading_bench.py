@@ -38,16 +38,31 @@ from grader.topics import topic_ids  # noqa: E402
 MUTANTS = KIT_ROOT / "tests" / "mutants"
 # (mutant, topic, the check that must fail)
 WRONG_VERSIONS = [
+    ("why_processes_threads_for_processes", "why_processes", "processes_speed_up_cpu_work"),
+    ("why_processes_one_worker", "why_processes", "processes_speed_up_cpu_work"),
+    ("why_processes_one_worker", "why_processes", "threads_take_turns_on_cpu_work"),
+    ("why_processes_one_worker", "why_processes", "threads_speed_up_waiting"),
+    ("why_processes_serial_threads", "why_processes", "threads_speed_up_waiting"),
     ("pool_map_serial", "pool_map", "speedup"),
     ("pool_map_threads", "pool_map", "speedup"),
     ("pool_map_apply_loop", "pool_map", "speedup"),
     ("pool_map_one_worker", "pool_map", "speedup"),
     ("pool_map_one_worker", "pool_map", "small_tasks_are_chunked"),
     ("pool_map_unbalanced", "pool_map", "speedup"),
+    ("executor_one_worker", "executor", "speedup"),
+    ("executor_threads", "executor", "speedup"),
+    ("map_reduce_in_parent", "map_reduce", "speedup"),
+    ("map_reduce_one_chunk", "map_reduce", "speedup"),
+    ("map_reduce_one_worker", "map_reduce", "speedup"),
+    ("map_reduce_threads", "map_reduce", "speedup"),
+    ("pool_methods_serial_starmap", "pool_methods", "starmap_speedup"),
+    ("pool_methods_one_worker", "pool_methods", "starmap_speedup"),
     ("process_basics_serial", "process_basics", "processes_run_together"),
     ("process_basics_one_child", "process_basics", "processes_run_together"),
     ("shared_values_unlocked", "shared_values", "counter_has_no_lost_updates"),
     ("shared_values_unlocked", "shared_values", "histogram_has_no_lost_updates"),
+    ("shared_memory_serial", "shared_memory", "speedup"),
+    ("shared_memory_one_worker", "shared_memory", "speedup"),
 ]
 LOADS = {"idle": 0, "one core busy": 1, "all cores busy": os.cpu_count() or 1}
 
@@ -90,18 +105,18 @@ def busy_cores(count: int):
             hog.join()
 
 
-def reference_runs(runs: int, method: str) -> dict:
+def reference_runs(runs: int, method: str, topics: list[str]) -> dict:
     """Grade the reference solutions `runs` times, each topic alone and all together."""
-    times = {topic: [] for topic in topic_ids()}
+    times = {topic: [] for topic in topics}
     times["all topics"] = []
     false_fails, speedups, checks_run = [], {}, 0
     for _ in range(runs):
         cards = []
-        for topic in topic_ids():
+        for topic in topics:
             card, seconds = grade([topic], "solutions", method)
             times[topic].append(seconds)
             cards.append(card)
-        card, seconds = grade([], "solutions", method)
+        card, seconds = grade(topics, "solutions", method)
         times["all topics"].append(seconds)
         cards.append(card)
         for card in cards:
@@ -116,10 +131,12 @@ def reference_runs(runs: int, method: str) -> dict:
             "checks_run": checks_run}
 
 
-def wrong_version_runs(runs: int, method: str) -> dict:
+def wrong_version_runs(runs: int, method: str, topics: list[str]) -> dict:
     """How often each known-wrong version passes the check meant to catch it."""
     passes = {}
     for mutant, topic, check_name in WRONG_VERSIONS:
+        if topic not in topics:
+            continue
         key = f"{mutant}: {check_name}"
         passes[key] = 0
         for _ in range(runs):
@@ -155,6 +172,8 @@ def print_reference(result: dict, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--topics", nargs="+", default=topic_ids(), choices=topic_ids(),
+                        help="the topics to grade (default: all, in lesson order)")
     parser.add_argument("--start-methods", nargs="+", default=["default", "spawn"],
                         help="start methods to measure; 'default' is what grade uses unasked")
     parser.add_argument("--loads", nargs="+", default=list(LOADS), choices=list(LOADS))
@@ -170,7 +189,7 @@ def main() -> None:
     for method in methods:
         for load in args.loads:
             with busy_cores(LOADS[load]):
-                result = reference_runs(args.runs, method)
+                result = reference_runs(args.runs, method, args.topics)
             print(f"\n[{method}, {load}]")
             print_reference(result, args.runs)
     if args.skip_wrong:
@@ -179,7 +198,7 @@ def main() -> None:
     for method in methods:
         for load in args.wrong_loads:
             with busy_cores(LOADS[load]):
-                passes = wrong_version_runs(wrong_runs, method)
+                passes = wrong_version_runs(wrong_runs, method, args.topics)
             print(f"\n[{method}, {load}] wrong versions that passed the check meant to catch "
                   "them (false passes):")
             for key, passed in passes.items():

@@ -24,3 +24,69 @@ def one_process_each(target, args_list: list[tuple]) -> list[int | None]:
     for process in processes:
         process.join()
     return [process.exitcode for process in processes]
+
+
+def _transform_block(name: str, shape: tuple, dtype: str, start: int, stop: int, func) -> None:
+    import numpy as np
+    from multiprocessing import shared_memory
+
+    segment = shared_memory.SharedMemory(name=name)
+    try:
+        array = np.ndarray(shape, dtype=dtype, buffer=segment.buf)
+        func(array[start:stop])
+        del array
+    finally:
+        segment.close()
+
+
+def shared_array_transform(values, func, workers: int):
+    """func on `workers` contiguous blocks of a copy of values in shared memory, in place.
+
+    Each worker attaches to the segment by name; the result is copied out and the segment
+    closed and unlinked.
+    """
+    import numpy as np
+    from multiprocessing import shared_memory
+
+    segment = shared_memory.SharedMemory(create=True, size=values.nbytes)
+    try:
+        array = np.ndarray(values.shape, dtype=values.dtype, buffer=segment.buf)
+        array[...] = values
+        bounds = np.linspace(0, len(values), workers + 1).astype(int)
+        one_process_each(_transform_block, [
+            (segment.name, values.shape, values.dtype.str, int(start), int(stop), func)
+            for start, stop in zip(bounds[:-1], bounds[1:])])
+        result = array.copy()
+        del array
+        return result
+    finally:
+        segment.close()
+        segment.unlink()
+
+
+def executor_map(func, items: list, workers: int) -> list:
+    """func over items on a ProcessPoolExecutor of `workers` processes, results in order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        return list(executor.map(func, items))
+
+
+def pool_starmap(func, args_list: list[tuple], workers: int) -> list:
+    """func(*args) for every args tuple on a Pool of `workers` processes, one tuple per message."""
+    with multiprocessing.Pool(workers) as pool:
+        return pool.starmap(func, args_list, chunksize=1)
+
+
+def word_count(mapper, lines: list, workers: int):
+    """Map-reduce: `workers` contiguous chunks of lines counted on a Pool, the counts added up."""
+    from collections import Counter
+
+    size, extra = divmod(len(lines), workers)
+    bounds = [i * size + min(i, extra) for i in range(workers + 1)]
+    chunks = [lines[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
+    total = Counter()
+    with multiprocessing.Pool(workers) as pool:
+        for counts in pool.map(mapper, chunks, chunksize=1):
+            total.update(counts)
+    return total

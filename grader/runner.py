@@ -185,7 +185,9 @@ def run_topic(topic: Topic, settings: Settings,
         leftover_segments = []
         if segments_before is not None:
             new_segments = system.shared_memory_segments() - segments_before
-            leftover_segments = system.remove_segments(new_segments)
+            # The suite's processes are gone: a segment still mapped belongs to another program.
+            leftover_segments = system.remove_segments(
+                new_segments - system.mapped_elsewhere(new_segments))
         output = student_facing_output(
             _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
             topic, settings.target, import_root)

@@ -200,7 +200,9 @@ def _leftover_guard():
     killed = system.kill_processes(running, grace_s=LEFTOVER_GRACE_S)
     removed = []
     if segments_before is not None:
-        removed = system.remove_segments(system.shared_memory_segments() - segments_before)
+        new = system.shared_memory_segments() - segments_before
+        # Only this process's own: another grading run on this machine may have segments in use.
+        removed = system.remove_segments(new - system.mapped_elsewhere(new, ours={os.getpid()}))
     problems = []
     if killed:
         module_pools = _run.module.pools_at_module_level() if _run and _run.module else []

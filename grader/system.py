@@ -229,6 +229,26 @@ def shared_memory_segments() -> set[str] | None:
     return {entry.name for entry in SHM_DIR.iterdir() if not entry.name.startswith("sem.")}
 
 
+def mapped_elsewhere(names: set[str], ours: set[int] = frozenset()) -> set[str]:
+    """The segments among `names` that a running process not in `ours` has mapped in memory.
+
+    A segment that appeared during a check is a leak only if it is not in use by another
+    program, such as a second grading run on the same machine. Linux only, like the listing.
+    """
+    if not names or not sys.platform.startswith("linux"):
+        return set()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) in ours:
+            continue
+        try:
+            maps = (entry / "maps").read_text(errors="replace")
+        except OSError:
+            continue
+        found.update(name for name in names if f"{SHM_DIR}/{name}" in maps)
+    return found
+
+
 def remove_segments(names: set[str]) -> list[str]:
     """Unlink these shared-memory segments; return the names that were removed."""
     removed = []
@@ -261,3 +281,22 @@ def link_directory(source: Path, link: Path) -> None:
         import shutil
 
         shutil.copytree(source, link, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def interrupt_main_thread() -> None:
+    """Raise KeyboardInterrupt in the main thread, as Ctrl-C would, even while it waits.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the foreground group; this interrupts
+    only this process's main thread. A signal aimed at that thread breaks it out of a blocking
+    wait (a lock, a Pool's get()); where threads cannot be signalled (Windows),
+    _thread.interrupt_main() raises KeyboardInterrupt only when the main thread next runs
+    Python code, so a wait that never returns is not broken there.
+    """
+    import threading
+
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+    else:
+        import _thread
+
+        _thread.interrupt_main()

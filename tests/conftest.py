@@ -4,6 +4,7 @@ scorecard against its schema, and noticing anything a grading run left behind.""
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from grader.scorecard import load_schema
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = Path(__file__).with_name("mutants")
 HOSTILE = Path(__file__).with_name("hostile")
+ALTERNATIVES = Path(__file__).with_name("alternatives")
 
 
 @dataclass
@@ -36,13 +38,20 @@ class Graded:
         return next(c for c in self.topic(topic_id)["checks"] if c["name"] == name)
 
 
-def stray_processes() -> list[str]:
-    """Processes from a suite run that are still alive anywhere on the machine."""
+# Every process a grading run starts inherits this variable, so that what one run left behind
+# can be told apart from another run's processes on the same machine.
+RUN_MARKER = "GRADER_KIT_TEST_RUN"
+
+
+def stray_processes(run_id: str) -> list[str]:
+    """Processes started by the grading run `run_id` that are still alive."""
     found = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if "grader.suite_plugin" in cmdline or "spawn_main" in cmdline:
-            found.append(f"{proc.pid}: {cmdline[:100]}")
+        try:
+            if proc.environ().get(RUN_MARKER) == run_id:
+                found.append(f"{proc.pid}: {' '.join(proc.info['cmdline'] or [])[:100]}")
+        except psutil.Error:
+            pass
     return found
 
 
@@ -57,12 +66,14 @@ def grade(tmp_path):
     def run(*args: str) -> Graded:
         json_path = tmp_path / "scorecard.json"
         segments_before = system.shared_memory_segments()
+        run_id = uuid.uuid4().hex
         result = CliRunner().invoke(main, [*args, "--json", str(json_path)],
-                                    env={"PYTHONPATH": str(KIT_ROOT)}, catch_exceptions=False)
+                                    env={"PYTHONPATH": str(KIT_ROOT), RUN_MARKER: run_id},
+                                    catch_exceptions=False)
         assert result.exit_code in (0, 1), result.output
         scorecard = json.loads(json_path.read_text())
         validate(scorecard)
-        assert stray_processes() == [], "a grading run left processes behind"
+        assert stray_processes(run_id) == [], "a grading run left processes behind"
         if segments_before is not None:
             assert system.shared_memory_segments() - segments_before == set()
         return Graded(result.exit_code, result.output, scorecard)

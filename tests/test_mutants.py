@@ -59,6 +59,121 @@ CASES = {
                                                 "counter_has_no_lost_updates": "grading process itself"},
                               ()),
     "shared_values_wrong_answer": ("shared_values", {"histogram_counts": "first difference"}, ()),
+    "executor_submission_order": ("executor", {
+        "results_in_completion_order": "not in the order you submitted"}, ()),
+    "executor_stringified_errors": ("executor", {"errors_reach_the_caller": "not the exception itself"}, ()),
+    "executor_swallowed_errors": ("executor", {"errors_reach_the_caller": "are not in errors"}, ()),
+    "executor_cancel_too_late": ("executor", {"cancel_what_has_not_started": "ran anyway"}, ()),
+    "executor_timeout_waits": ("executor", {"timeout_stops_the_worker": "waits for running tasks"}, ()),
+    "executor_timeout_leaves_worker": ("executor", {
+        "timeout_stops_the_worker": "never stop a task that has started"}, ()),
+    "executor_one_worker": ("executor", {"speedup": "single worker process"}, ()),
+    "executor_threads": ("executor", {"results_in_completion_order": "grading process itself",
+                                      "speedup": "threads",
+                                      "errors_reach_the_caller": "grading process itself",
+                                      "cancel_what_has_not_started": "grading process itself"}, ()),
+    "executor_crash_unhandled": ("executor", {"broken_pool_is_reported": "came out of your function"}, ()),
+    "executor_crash_pool_hangs": ("executor", {"broken_pool_is_reported": "never notices"}, ()),
+    "map_reduce_in_parent": ("map_reduce", {"speedup": "inside the grading process"}, ()),
+    "map_reduce_one_chunk": ("map_reduce", {"speedup": "single worker process"}, ()),
+    "map_reduce_one_worker": ("map_reduce", {"speedup": "single worker process"}, ()),
+    "map_reduce_threads": ("map_reduce", {"speedup": "threads"}, ()),
+    "map_reduce_merge_overwrites": ("map_reduce", {"merge_adds_counts": "overwrites",
+                                                   "word_count_matches_counter": "for example",
+                                                   "speedup": "added, not overwritten"}, ()),
+    "map_reduce_split_tokens": ("map_reduce", {"count_words_follows_the_rule": "The rule: lowercase",
+                                               "word_count_matches_counter": "for example"}, ()),
+    # The kit's corpora have an even number of lines, so only the odd cases lose lines.
+    "map_reduce_drops_remainder": ("map_reduce", {
+        "chunks_cover_the_lines": "joined back together",
+        "word_count_matches_counter": "fewer lines than workers"}, ()),
+    "shared_memory_serial": ("shared_memory", {"speedup": "inside the grading process",
+                                               "transform_result": "grading process itself"}, ()),
+    "shared_memory_one_worker": ("shared_memory", {"speedup": "single worker process"}, ()),
+    # Sending 8 MB through a pipe may or may not cost the speedup on a given run.
+    "shared_memory_copies_data": ("shared_memory", {
+        "workers_get_the_name_not_the_data": "the data itself travelled"}, ("speedup",)),
+    "shared_memory_wrong_answer": ("shared_memory", {"transform_result": "were not transformed"}, ()),
+    "shared_memory_not_copied_in": ("shared_memory", {
+        "shared_array_holds_the_values": "would see the wrong values"}, ()),
+    # The leftover guard also fails every other check that leaves a segment in /dev/shm.
+    "shared_memory_forgot_unlink": ("shared_memory", {
+        "segment_is_closed_and_unlinked": "never unlinked",
+        "segment_released_when_a_worker_fails": "never unlinked",
+        "transform_result": "left shared-memory segment",
+        "workers_get_the_name_not_the_data": "left shared-memory segment",
+        "speedup": "left shared-memory segment"}, ()),
+    "shared_memory_forgot_close": ("shared_memory", {
+        "segment_is_closed_and_unlinked": "never closed",
+        "segment_released_when_a_worker_fails": "never closed"}, ()),
+    "shared_memory_no_finally": ("shared_memory", {
+        "segment_released_when_a_worker_fails": "never unlinked"}, ()),
+    # A pool always pickles its tasks, so a local function fails under every start method.
+    "best_practices_lambda": ("best_practices", {
+        "errors_keep_their_input": "defined at module level",
+        "works_under_every_start_method": "defined at module level",
+        "ctrl_c_stops_the_workers": "could not be tried"}, ()),
+    # Passes under fork, where the workers inherit the parent's global.
+    "best_practices_parent_state": ("best_practices", {
+        "table_goes_to_each_worker_once": "initializer",
+        "works_under_every_start_method": "worked under fork"}, ()),
+    "best_practices_loses_input": ("best_practices", {
+        "errors_keep_their_input": "with the input that caused it",
+        "works_under_every_start_method": "with the input that caused it"}, ()),
+    "best_practices_first_error_loses_all": ("best_practices", {
+        "errors_keep_their_input": "must not lose the others",
+        "works_under_every_start_method": "must not lose the others"}, ()),
+    "best_practices_swallows_ctrl_c": ("best_practices", {
+        "ctrl_c_stops_the_workers": "never reached the caller"}, ()),
+    "best_practices_no_with": ("best_practices", {"ctrl_c_stops_the_workers": "left 2 process(es)"}, ()),
+    "best_practices_waits_for_stuck": ("best_practices", {
+        "timeout_cuts_off_a_stuck_task": "close() and join() wait"}, ()),
+    "best_practices_leaves_pool_running": ("best_practices", {
+        "timeout_cuts_off_a_stuck_task": "left 2 process(es)"}, ()),
+    "best_practices_table_per_task": ("best_practices", {
+        "table_goes_to_each_worker_once": "copies of the table"}, ()),
+    "why_processes_threads_for_processes": ("why_processes", {
+        "processes_speed_up_cpu_work": "take turns on the GIL"}, ()),
+    "why_processes_serial_threads": ("why_processes", {
+        "threads_take_turns_on_cpu_work": "one after another on a single thread",
+        "threads_speed_up_waiting": "ran one after another"}, ()),
+    "why_processes_one_worker": ("why_processes", {
+        "processes_speed_up_cpu_work": "single worker process",
+        "threads_take_turns_on_cpu_work": "one after another on a single thread",
+        "threads_speed_up_waiting": "ran one after another"}, ()),
+    "why_processes_threads_are_processes": ("why_processes", {
+        "threads_take_turns_on_cpu_work": "other process(es)",
+        "threads_speed_up_waiting": "other process(es)"}, ()),
+    # Tasks of equal length finish in any order, so the other checks may or may not notice.
+    "why_processes_completion_order": ("why_processes", {"same_results_every_way": "first difference"},
+                                       ("threads_take_turns_on_cpu_work", "threads_speed_up_waiting")),
+    "why_processes_wrong_table": ("why_processes", {
+        "tool_for_each_workload": "choose_tool('CPU-heavy calculation')"}, ()),
+    "pool_methods_eager_map": ("pool_methods", {
+        "imap_is_lazy_and_ordered": "after the last task had ended"}, ()),
+    "pool_methods_unordered_imap": ("pool_methods", {"imap_is_lazy_and_ordered": "first difference"},
+                                    ()),
+    # Returned from inside the `with` block, imap's iterator waits for a pool already terminated.
+    "pool_methods_pool_closed_early": ("pool_methods", {
+        "imap_is_lazy_and_ordered": "shut down while results were still being taken"}, ()),
+    "pool_methods_ordered_imap": ("pool_methods", {
+        "imap_unordered_in_completion_order": "a fast result waited behind a slow one"}, ()),
+    "pool_methods_one_worker": ("pool_methods", {"starmap_speedup": "single worker process"}, ()),
+    "pool_methods_serial_starmap": ("pool_methods", {"starmap_speedup": "inside the grading process"},
+                                    ()),
+    "pool_methods_map_not_starmap": ("pool_methods", {"starmap_speedup": "pool.map does not"}, ()),
+    "pool_methods_get_no_timeout": ("pool_methods", {
+        "get_with_timeout_gives_up": "waits forever for a task that never finishes"}, ()),
+    "pool_methods_builtin_timeout_error": ("pool_methods", {
+        "get_with_timeout_gives_up": "not the builtin TimeoutError"}, ()),
+    "pool_methods_close_join": ("pool_methods", {
+        "get_with_timeout_gives_up": "instead of close() and join()"}, ()),
+    "pool_methods_no_terminate": ("pool_methods", {
+        "get_with_timeout_gives_up": "left 1 process(es) running"}, ()),
+    "pool_methods_blocking_map": ("pool_methods", {"map_async_frees_the_caller": "began only after all"},
+                                  ()),
+    "pool_methods_meanwhile_first": ("pool_methods", {
+        "map_async_frees_the_caller": "had not been handed to the pool yet"}, ()),
 }
 
 

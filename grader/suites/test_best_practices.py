@@ -1,0 +1,209 @@
+"""Checks for best_practices (lesson: Best Practices; Common Pitfalls).
+
+Errors reported with their input, a deadline that stops a stuck task, Ctrl-C that stops every
+worker, worker state handed over once by an initializer, and all of it under every start method
+the platform offers, whatever start method the run was given.
+"""
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from grader.feedback import mismatch
+from grader.pitfalls import call_with_ctrl_c, under_every_start_method
+from grader.transfer import PickledBytes, pickled_size
+from grader.verdicts import describe, pickling_problem
+from grader.workloads import FailsOn, LookupTable, SlowSquare
+
+WORKERS = 2
+ITEMS = list(range(10))
+BAD = (3, 7)
+TIMEOUT_S = 0.8
+# After the deadline, terminating the pool takes milliseconds; this allows for a busy machine.
+STOP_ALLOWANCE_S = 2.5
+STUCK_S = 60.0
+# Each task sleeps this long: long enough to tell a prompt KeyboardInterrupt from one that
+# waited for the tasks, short enough that a version swallowing it returns within the check.
+CTRL_C_TASK_S = 3.0
+CTRL_C_ALLOWANCE_S = 1.5
+TABLE_SIZE = 2000
+KEYS = 100
+TIMEOUT_JOIN = (
+    "A worker stuck on a task never finishes it, so close() and join() wait for it forever. "
+    "Once the deadline has passed, stop the pool with terminate() (leaving a `with Pool(...)` "
+    "block does it)."
+)
+TIMEOUT_WAIT = (
+    "Your code waited for every task, the stuck one included. Fetch each result with a "
+    "timeout (AsyncResult.get(timeout)), the time left until the deadline, and give up on the "
+    "rest when it has passed."
+)
+MODULE_STATE = (
+    "If it works when you try it, your Python probably starts processes with fork, where a "
+    "child inherits the parent's memory. A worker started by spawn or forkserver is a fresh interpreter that imports your module: "
+    "a module global filled in by the parent is still empty there, and a lambda or a function "
+    "defined inside another one cannot be sent at all. Define the functions you send at module "
+    "level, and hand the state a worker needs to Pool(initializer=..., initargs=...)."
+)
+
+
+def expected_outcomes(items, bad):
+    results = [(x, x * x) for x in items if x not in bad]
+    errors = [(x, FailsOn.error_text(x)) for x in items if x in bad]
+    return results, errors
+
+
+def make_table(log_dir) -> LookupTable:
+    return LookupTable({key: f"value-{key * 7919 % 10007}" for key in range(TABLE_SIZE)}, log_dir)
+
+
+def lookup_keys() -> list[int]:
+    return [key * 37 % TABLE_SIZE for key in range(KEYS)]
+
+
+def call_student(call: str, run):
+    """run(), with an error raised by the student's code explained as a start-method pitfall."""
+    try:
+        return run()
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - student code may raise anything
+        pickling = pickling_problem(error)
+        advice = pickling.format(error=describe(error), where="") if pickling else MODULE_STATE
+        raise AssertionError(f"Called {call} under the {multiprocessing.get_start_method()} "
+                             f"start method: it raised {describe(error)}. {advice}") from error
+
+
+def check_process_all(exercise, log_dir) -> None:
+    func = FailsOn(log_dir, BAD)
+    call = f"process_all(func, {ITEMS}, workers={WORKERS}) with a func that raises ValueError for {BAD}"
+    got = call_student(call, lambda: exercise.process_all(func, ITEMS, WORKERS))
+    results, errors = expected_outcomes(ITEMS, BAD)
+    assert isinstance(got, tuple) and len(got) == 2, mismatch(
+        call, got, (results, errors), "Return a pair: (results, errors).")
+    got_results, got_errors = list(got[0]), list(got[1])
+    assert got_results == results, mismatch(
+        call + ", results", got_results, results,
+        "One failing item must not lose the others: catch the exception inside the worker, for "
+        "that item alone, and return (item, func(item)) for every item that succeeded, in order.")
+    assert got_errors == errors, mismatch(
+        call + ", errors", got_errors, errors,
+        "Report each failure with the input that caused it, as (item, 'TypeName: message'): "
+        "f\"{type(error).__name__}: {error}\" gives the text.")
+
+
+def check_lookup_all(exercise, log_dir) -> None:
+    table, keys = make_table(log_dir), lookup_keys()
+    call = f"lookup_all(table, <{KEYS} keys>, workers={WORKERS})"
+    got = call_student(call, lambda: exercise.lookup_all(table, keys, WORKERS))
+    expected = [dict.__getitem__(table, key) for key in keys]
+    assert got == expected, mismatch(call, got, expected, "Return table[key] for every key, in order.")
+    assert table.lookup_pids() - {os.getpid()}, (
+        "Every key was looked up in the grading process itself, not in the workers. Look the "
+        "keys up in a function that the pool runs.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=8)
+def test_errors_keep_their_input(exercise, check_report, task_log):
+    check_process_all(exercise, task_log.directory)
+    pids = {record.pid for record in task_log.read()}
+    check_report.record({"items": len(ITEMS), "failing_items": len(BAD),
+                         "worker_pids": len(pids - {os.getpid()})},
+                        f"{len(ITEMS) - len(BAD)} results survived {len(BAD)} failing items, "
+                        "each reported with its input.")
+    assert os.getpid() not in pids, (
+        "Some items were processed in the grading process itself, not in the workers. Hand "
+        "every item to the pool.")
+
+
+@pytest.mark.check("hygiene", points=2, timeout=8)
+def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
+    func = SlowSquare(tmp_path, CTRL_C_TASK_S)
+    items = list(range(WORKERS))
+    outcome = call_with_ctrl_c(lambda: exercise.process_all(func, items, WORKERS),
+                               ready=lambda: func.started() >= 1, wait_ready_s=5.0)
+    if isinstance(outcome.raised, NotImplementedError):
+        raise outcome.raised
+    check_report.record({"ctrl_c_pressed": outcome.pressed,
+                         "raised": type(outcome.raised).__name__ if outcome.raised else None,
+                         "seconds_after_ctrl_c": outcome.seconds_after_press},
+                        f"Ctrl-C stopped process_all {outcome.seconds_after_press} s after it was "
+                        "pressed, and reached the caller.")
+    assert outcome.pressed, (
+        f"process_all(func, {items}, workers={WORKERS}) ended before any task had started, so "
+        "Ctrl-C could not be tried" + (f": it raised {describe(outcome.raised)}." if outcome.raised
+                                       else ". Hand every item to a pool and wait for the results."))
+    assert isinstance(outcome.raised, KeyboardInterrupt), (
+        f"Ctrl-C was pressed while process_all waited for its workers, and "
+        + (f"it raised {describe(outcome.raised)} instead" if outcome.raised
+           else f"it returned {outcome.seconds_after_press} s later as if nothing had happened")
+        + ": KeyboardInterrupt never reached the caller. Catch only Exception around a task's "
+        "work, never KeyboardInterrupt or BaseException, and let it leave your function.")
+    assert outcome.seconds_after_press <= CTRL_C_ALLOWANCE_S, (
+        f"KeyboardInterrupt reached the caller {outcome.seconds_after_press} s after Ctrl-C: your "
+        f"code waited for the running tasks ({CTRL_C_TASK_S:g} s each) instead of stopping them. "
+        "Stop the pool with terminate(), which leaving a `with Pool(...)` block does.")
+
+
+@pytest.mark.check("hygiene", points=2, timeout=6)
+def test_timeout_cuts_off_a_stuck_task(exercise, check_report, tmp_path):
+    check_report.timeout_advice.update({"Pool.join": TIMEOUT_JOIN, "Pool.map": TIMEOUT_WAIT,
+                                        "ApplyResult.get": TIMEOUT_WAIT})
+    items, stuck = [0, 1, 2, 3, 4, 5], 2
+    func = SlowSquare(tmp_path, STUCK_S, slow={stuck})
+    started = time.monotonic()
+    got = exercise.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
+    took = time.monotonic() - started
+    check_report.record({"timeout_s": TIMEOUT_S, "seconds_to_return": round(took, 3)},
+                        f"The stuck task was cut off and the pool stopped {took:.2f} s after the call.")
+    expected = [None if x == stuck else x * x for x in items]
+    assert got == expected, mismatch(
+        f"run_with_timeout(func, {items}, workers={WORKERS}, timeout_s={TIMEOUT_S}) where "
+        f"func({stuck}) never ends", got, expected,
+        "Every other item finishes in milliseconds: return its result, and None for the stuck one.")
+    assert took <= TIMEOUT_S + STOP_ALLOWANCE_S, (
+        f"run_with_timeout took {took:.1f} s with timeout_s={TIMEOUT_S}. Measure one deadline "
+        "from the start of the call and wait for each result only for the time left.")
+
+
+@pytest.mark.check("correctness", points=1, timeout=8)
+def test_table_goes_to_each_worker_once(exercise, check_report, tmp_path):
+    with PickledBytes() as sent:
+        check_lookup_all(exercise, tmp_path / "lookups")
+    table_bytes = pickled_size(make_table(tmp_path / "size"))
+    limit = (WORKERS + 1) * table_bytes
+    check_report.record({"pickled_bytes": sent.total, "table_bytes": table_bytes,
+                         "pickled_limit": limit},
+                        f"{sent.total:,} bytes were sent for a {table_bytes:,}-byte table and "
+                        f"{WORKERS} workers.")
+    assert sent.total <= limit, (
+        f"Your code pickled {sent.total:,} bytes for a {table_bytes:,}-byte table, {KEYS} keys and "
+        f"{WORKERS} workers: about {sent.total / table_bytes:.0f} copies of the table, one with "
+        "every chunk of keys. Give it to each worker once, with Pool(initializer=..., "
+        "initargs=(table,)), and store it in a module global there.")
+
+
+@pytest.mark.check("hygiene", points=3, timeout=15)
+def test_works_under_every_start_method(exercise, check_report, tmp_path):
+    def both():
+        logs = tmp_path / multiprocessing.get_start_method()
+        check_process_all(exercise, logs / "items")
+        check_lookup_all(exercise, logs / "lookups")
+
+    runs = under_every_start_method(both)
+    if any(isinstance(run.error, NotImplementedError) for run in runs):
+        raise next(run.error for run in runs if isinstance(run.error, NotImplementedError))
+    failed = [run for run in runs if run.error is not None]
+    check_report.record({"start_methods": {run.method: "passed" if run.error is None else
+                                           describe(run.error) for run in runs},
+                         "seconds": {run.method: run.seconds for run in runs}},
+                        "process_all and lookup_all worked under " +
+                        ", ".join(run.method for run in runs) + ".")
+    if not failed:
+        return
+    passed = [run.method for run in runs if run.error is None]
+    raise AssertionError(f"Failed under {' and '.join(run.method for run in failed)}"
+                         + (f" (worked under {' and '.join(passed)})" if passed else "")
+                         + f". {failed[0].error}")

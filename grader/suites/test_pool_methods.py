@@ -1,0 +1,209 @@
+"""Checks for pool_methods (lesson: Pool Methods).
+
+The tasks handed to the student's code record which item they ran, in which process, and when
+they ended. Set beside the moment each result reached the caller, those records show whether
+results came lazily, in the order of the items, or in the order the tasks finished, and whether
+the caller was free while the workers computed.
+"""
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+
+import pytest
+
+from grader import baselines
+from grader.feedback import mismatch
+from grader.speedup import WORK_CPU_S, measure_speedup
+from grader.workloads import ItemLog, StaggeredSquare, TimedWork, WaitsForATask, iterations_for
+
+ITEMS = [0, 1, 2, 3, 4, 5]
+WORKERS = 2
+QUICK_S = 0.02
+# Item 1 takes far longer than the rest: in order, its result holds back the ones after it.
+LAZY_PAUSES = {1: 0.2}
+# Item 0 takes far longer than the rest, so it finishes last though it was handed out first.
+UNORDERED_PAUSES = {0: 0.2}
+# Results of tasks that ended within this long of each other may reach the caller in either order.
+ORDER_TOLERANCE_S = 0.05
+STUCK_ITEM = 3
+STUCK_S = 600
+TIMEOUT_S = 0.3
+# Giving up takes the timeout, plus starting and terminating the pool.
+STOP_ALLOWANCE_S = 3.0
+BACKGROUND_TASK_S = 0.05
+PATIENCE_S = 3.0
+
+KEEP_POOL_OPEN = (
+    "The pool was shut down while results were still being taken: leaving a `with Pool(...)` "
+    "block terminates the pool, so an iterator returned from inside it never gets its results. "
+    "Make the function a generator that yields the results inside the `with` block."
+)
+NO_TIMEOUT = (
+    f"get() with no timeout waits forever for a task that never finishes, as item {STUCK_ITEM} "
+    "here. Pass timeout=timeout_s to get() and catch multiprocessing.TimeoutError."
+)
+JOIN_STUCK = (
+    "join() waits until every worker has finished, and one is stuck on a task that never ends. "
+    "After giving up on a result, stop the workers with terminate() (leaving a `with Pool(...)` "
+    "block does it) instead of close() and join()."
+)
+
+
+def take_all(results) -> list[tuple[object, float]]:
+    """Every value an iterable gives, with the moment each reached the caller."""
+    return [(value, time.monotonic()) for value in results]
+
+
+def assert_ran_in_workers(records, call: str) -> None:
+    pids = {record.pid for record in records}
+    assert records and os.getpid() not in pids, (
+        f"{call} computed the results in the grading process itself, not in worker processes. "
+        "Hand the items to the pool's method and let the workers call func.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=8)
+def test_imap_is_lazy_and_ordered(exercise, check_report, tmp_path):
+    check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
+    func = StaggeredSquare(tmp_path / "tasks", LAZY_PAUSES, QUICK_S)
+    started = time.monotonic()
+    taken = take_all(exercise.ordered_lazily(func, ITEMS, WORKERS))
+    got = [value for value, _ in taken]
+    expected = [x * x for x in ITEMS]
+    assert got == expected, mismatch(
+        f"ordered_lazily(square, {ITEMS}, workers={WORKERS})", got, expected,
+        "Item 1 takes longest here, yet its result must come second: pool.imap keeps the order "
+        "of the items (imap_unordered does not).")
+    records = ItemLog(func.log_dir).read()
+    assert_ran_in_workers(records, "ordered_lazily")
+    first_at = taken[0][1] - started
+    last_end = max(record.end for record in records) - started
+    check_report.record({"first_result_s": round(first_at, 3),
+                         "last_task_end_s": round(last_end, 3),
+                         "worker_pids": len({record.pid for record in records})},
+                        f"The first result reached the caller at {first_at:.2f} s, before the last "
+                        f"task ended at {last_end:.2f} s, and every result came in order.")
+    assert first_at < last_end, (
+        f"The first result reached the caller only at {first_at:.2f} s, after the last task had "
+        f"ended ({last_end:.2f} s): ordered_lazily waited for every result before giving any. "
+        "pool.map builds the whole list first (and so does one chunk as large as the items); "
+        "yield the results of pool.imap, which hands each over as soon as it is ready.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=8)
+def test_imap_unordered_in_completion_order(exercise, check_report, tmp_path):
+    check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
+    func = StaggeredSquare(tmp_path / "tasks", UNORDERED_PAUSES, QUICK_S)
+    got = list(exercise.in_completion_order(func, ITEMS, WORKERS))
+    expected = [x * x for x in ITEMS]
+    assert Counter(got) == Counter(expected), mismatch(
+        f"in_completion_order(square, {ITEMS}, workers={WORKERS})", got, expected,
+        "Every item's result must come exactly once, in whatever order the tasks finish.")
+    records = ItemLog(func.log_dir).read()
+    assert_ran_in_workers(records, "in_completion_order")
+    end_of = {record.item: record.end for record in records}
+    order = [x for value in got for x in ITEMS if x * x == value]
+    # The pair that came furthest out of completion order: an earlier result that finished
+    # later than one given after it.
+    held_back, early, late = max((end_of[a] - end_of[b], a, b) for i, a in enumerate(order)
+                                 for b in order[i + 1:])
+    finished = [record.item for record in records]
+    check_report.record({"completion_order": finished, "yielded_order": order,
+                         "held_back_s": round(max(held_back, 0.0), 3),
+                         "tolerance_s": ORDER_TOLERANCE_S},
+                        f"Results came in the order the tasks finished: {order}.")
+    assert held_back <= ORDER_TOLERANCE_S, (
+        f"The result for item {late} was ready {held_back:.2f} s before the one for item "
+        f"{early}, yet came after it (the tasks finished in the order {finished}, the results "
+        f"came as {order}): a fast result waited behind a slow one. Yield from "
+        "pool.imap_unordered, which hands over each result as soon as it is ready.")
+
+
+@pytest.mark.check("speedup", points=3, timeout=15)
+def test_starmap_speedup(exercise, check_report, speedup_plan, task_log):
+    plan = speedup_plan
+    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
+    # The work is called as work(seed, delay_s): each tuple must be unpacked into arguments.
+    arg_tuples = [(seed, 0.0) for seed in range(plan.tasks)]
+    try:
+        verdict, got, expected = measure_speedup(
+            run_student=lambda: exercise.map_unpacked(work, arg_tuples, plan.workers),
+            run_reference=lambda: baselines.pool_starmap(work, arg_tuples, plan.workers),
+            log=task_log, plan=plan)
+    except TypeError as error:
+        raise AssertionError(
+            f"map_unpacked(work, [(0, 0.0), (1, 0.0), ...]) raised TypeError ({error}): the work "
+            "was probably called with each tuple as one argument, work((0, 0.0)), instead of "
+            "work(0, 0.0). pool.starmap unpacks each tuple into arguments; pool.map does not."
+        ) from None
+    check_report.record(verdict.metrics, verdict.message)
+    assert verdict.passed, verdict.message
+    if expected is None:  # time was not judged, so the kit's own run was not made
+        expected = [work.expected(seed) for seed, _ in arg_tuples]
+    assert got == expected, mismatch(
+        f"map_unpacked(work, {plan.tasks} tuples, workers={plan.workers})", got, expected,
+        "Return every result, in the order of the tuples.")
+
+
+@pytest.mark.check("hygiene", points=2, timeout=8)
+def test_get_with_timeout_gives_up(exercise, check_report, tmp_path):
+    check_report.timeout_advice["ApplyResult.get"] = NO_TIMEOUT
+    check_report.timeout_advice["Pool.join"] = JOIN_STUCK
+    func = StaggeredSquare(tmp_path / "tasks", {STUCK_ITEM: STUCK_S})
+    call = (f"collect_with_timeout(square, {ITEMS}, workers={WORKERS}, timeout_s={TIMEOUT_S}) "
+            f"with item {STUCK_ITEM} never finishing")
+    started = time.monotonic()
+    try:
+        got = exercise.collect_with_timeout(func, ITEMS, WORKERS, TIMEOUT_S)
+    except multiprocessing.TimeoutError:
+        raise AssertionError(
+            f"Called {call}: multiprocessing.TimeoutError escaped. get(timeout=...) raises it "
+            "when a result is not ready in time; it is not the builtin TimeoutError, so catch "
+            "multiprocessing.TimeoutError and give None for that item.") from None
+    took = time.monotonic() - started
+    check_report.record({"seconds": round(took, 3), "timeout_s": TIMEOUT_S},
+                        f"Gave up on the stuck task after {took:.2f} s and kept the other results.")
+    expected = [None if x == STUCK_ITEM else x * x for x in ITEMS]
+    assert got == expected, mismatch(
+        call, got, expected, "Give None for the result that was not ready in time, and every "
+        "other result at its place.")
+    assert took < TIMEOUT_S + STOP_ALLOWANCE_S, (
+        f"collect_with_timeout took {took:.1f} s to give up on a task, with timeout_s="
+        f"{TIMEOUT_S}. Submit every item before waiting for any, pass the timeout to get(), "
+        "and terminate the pool rather than wait for its workers.")
+
+
+@pytest.mark.check("correctness", points=1, timeout=8)
+def test_map_async_frees_the_caller(exercise, check_report, tmp_path):
+    func = StaggeredSquare(tmp_path / "tasks", {}, BACKGROUND_TASK_S)
+    meanwhile = WaitsForATask(func.log_dir, tmp_path / "own", PATIENCE_S)
+    got, own = exercise.map_in_background(func, ITEMS, WORKERS, meanwhile)
+    expected = [x * x for x in ITEMS]
+    assert got == expected, mismatch(
+        f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[0]", got, expected,
+        "Return the results of every item, in order, as the first of the pair.")
+    records = ItemLog(func.log_dir).read()
+    assert_ran_in_workers(records, "map_in_background")
+    calls = ItemLog(meanwhile.log_dir).read()
+    assert len(calls) == 1, f"meanwhile() was called {len(calls)} times; call it exactly once."
+    (own_work,) = calls
+    assert own == own_work.item, mismatch(
+        f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[1]", own,
+        own_work.item, "Return what meanwhile() returned as the second of the pair.")
+    assert own_work.pid == os.getpid(), (
+        "meanwhile() ran in another process. It is the caller's own work: call it directly "
+        "in map_in_background, while the pool works.")
+    first_start = min(record.start for record in records)
+    last_end = max(record.end for record in records)
+    check_report.record({"meanwhile_started_s": round(own_work.start - first_start, 3),
+                         "tasks_span_s": round(last_end - first_start, 3),
+                         "tasks_done_when_meanwhile_began": own_work.item},
+                        "meanwhile() ran in the caller while the workers computed.")
+    assert own_work.start < last_end, (
+        f"meanwhile() began only after all {len(records)} tasks had ended: the caller sat "
+        "waiting while the workers computed. pool.map waits for every result; "
+        "pool.map_async returns at once, so call meanwhile() before you get() the results.")
+    assert own_work.item > 0, (
+        f"No task finished during the {PATIENCE_S:g} s meanwhile() waited: the tasks had not "
+        "been handed to the pool yet. Start them with map_async first, then call meanwhile().")

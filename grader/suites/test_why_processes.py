@@ -1,0 +1,182 @@
+"""Checks for why_processes (lesson: Why Multiprocessing?; Multiprocessing vs Threading; the table
+Multiprocessing vs Alternatives).
+
+The tasks handed to the student's code record, from inside, which process and thread ran them,
+when, and how much CPU they got: the record shows what each way of running them really did, and
+the lesson's claims are checked on it (processes speed up CPU work; threads take turns on it
+under the GIL; threads do speed up waiting).
+"""
+
+import pytest
+
+from grader import baselines
+from grader.feedback import mismatch
+from grader.speedup import (PARALLEL_THREADS_CPUS, WORK_CPU_S, gil_enabled, measure_run,
+                            measure_speedup)
+from grader.workloads import PausedSquare, TimedWork, WaitingSquare, iterations_for, square
+
+# Threads on CPU work take as long as serial under the GIL, so this check's work is kept short.
+THREADS_WORK_CPU_S = 0.4
+WAITS = 12
+WAIT_S = 0.05
+WAIT_THREADS = 6
+# Waiting threads must finish this share of the ideal gain faster than the waits add up to.
+WAIT_GAIN_SHARE = 0.5
+IN_ORDER = ("The later inputs finish first here: return the results in the order of the items, "
+            "not in the order they finished (map() keeps the order).")
+
+# The lesson's table: workload -> (the tools it names, why).
+TABLE = {
+    "CPU-heavy calculation": (("multiprocessing",), (
+        "Pure-Python computation holds the GIL, so only separate processes, each with its own "
+        "GIL, run it on several cores at once.")),
+    "network I/O": (("threading", "asyncio"), (
+        "A thread waiting for the network lets go of the GIL, so threads (or asyncio's event "
+        "loop) overlap the waits cheaply; processes would only add start-up and pickling.")),
+    "file I/O": (("threading",), (
+        "Reading and writing files is mostly waiting on the disk, and a waiting thread lets go "
+        "of the GIL, so threads overlap it without the cost of processes.")),
+    "many small tasks": (("Pool with chunksize",), (
+        "Sending each tiny task to a worker costs more than the task: a Pool with a chunksize "
+        "sends them in batches.")),
+    "large shared data": (("SharedMemory",), (
+        "Pickling large data to every worker copies it each time; SharedMemory lets every "
+        "process see one copy.")),
+    "NumPy operations": (("NumPy",), (
+        "NumPy's array operations run in C without the GIL, and many already use several "
+        "cores: vectorize with NumPy before reaching for processes.")),
+}
+NOT_A_WORKLOAD = "video rendering on a GPU"
+
+
+@pytest.mark.check("correctness", points=2, timeout=8)
+def test_same_results_every_way(exercise, task_log):
+    items = list(range(-3, 5))
+    expected = [square(x) for x in items]
+    got = exercise.run_serially(square, items)
+    assert got == expected, mismatch("run_serially(square, range(-3, 5))", got, expected,
+                                     "Apply func to each item in turn and keep their order.")
+    func = PausedSquare(task_log.directory, longest_pause_s=0.15)
+    inputs = [0, 1, 2, 3]
+    expected = [x * x for x in inputs]
+    for name in ("run_with_threads", "run_with_processes"):
+        got = getattr(exercise, name)(func, inputs, 2)
+        assert got == expected, mismatch(f"{name}(square, [0, 1, 2, 3], workers=2)", got,
+                                         expected, IN_ORDER)
+    for name, args in (("run_serially", ()), ("run_with_threads", (2,))):
+        got = getattr(exercise, name)(square, [], *args)
+        assert got == [], mismatch(f"{name}(square, []{', 2' if args else ''})", got, [],
+                                   "No items, no results: return an empty list.")
+
+
+@pytest.mark.check("speedup", points=3, timeout=15)
+def test_processes_speed_up_cpu_work(exercise, check_report, speedup_plan, task_log):
+    plan = speedup_plan
+    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
+    seeds = list(range(plan.tasks))
+    verdict, got, expected = measure_speedup(
+        run_student=lambda: exercise.run_with_processes(work, seeds, plan.workers),
+        run_reference=lambda: baselines.pool_map(work, seeds, plan.workers),
+        log=task_log, plan=plan)
+    check_report.record(verdict.metrics, verdict.message)
+    assert verdict.passed, verdict.message
+    if expected is None:  # time was not judged, so the kit's own run was not made
+        expected = [work.expected(seed) for seed in seeds]
+    assert got == expected, mismatch(
+        f"run_with_processes(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
+        "Return every result, in the order of the items.")
+
+
+@pytest.mark.check("speedup", points=2, timeout=10)
+def test_threads_take_turns_on_cpu_work(exercise, check_report, speedup_plan, task_log):
+    plan = speedup_plan
+    work = TimedWork(task_log.directory, iterations_for(THREADS_WORK_CPU_S / plan.tasks))
+    seeds = list(range(plan.tasks))
+    run, got = measure_run(lambda: exercise.run_with_threads(work, seeds, plan.workers), task_log)
+    expected = [work.expected(seed) for seed in seeds]
+    assert got == expected, mismatch(
+        f"run_with_threads(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
+        "Return every result, in the order of the items.")
+    parallel_threads = not gil_enabled() or run.threads_cpu_overlap >= PARALLEL_THREADS_CPUS
+    check_report.record({
+        "speedup": run.raw_speedup, "parallel_s": run.wall_s, "serial_s": run.task_cpu_s,
+        "serial_source": "CPU time recorded inside the tasks", "threads": run.threads,
+        "max_concurrency": run.max_concurrency, "worker_pids": run.worker_pids,
+        "cpus_busy_at_once": run.threads_cpu_overlap, "gil_enabled": gil_enabled(),
+        "workers": plan.workers, "tasks": plan.tasks}, "")
+    n = run.tasks_recorded
+    assert run.worker_pids == 0, (
+        f"run_with_threads ran the tasks in {run.worker_pids} other process(es): threads live "
+        "inside your own process, and this check is about what they can and cannot do. Use a "
+        "ThreadPoolExecutor (or threading.Thread) here; processes belong in run_with_processes.")
+    assert run.threads >= 2, (
+        f"All {n} tasks ran one after another on a single thread (speedup "
+        f"{run.raw_speedup:.2f}x): run_with_threads did not use {plan.workers} threads. Hand "
+        "the items to a ThreadPoolExecutor(max_workers=workers).")
+    assert run.max_concurrency >= 2, (
+        f"The tasks ran on {run.threads} threads but never two at once: each finished before "
+        "the next began. Start (or submit) them all before you wait for any result.")
+    shown = (f"{n} CPU-bound tasks ran on {run.threads} threads of the grading process, up to "
+             f"{run.max_concurrency} at once, and kept {run.threads_cpu_overlap:.1f} CPUs busy")
+    if parallel_threads:
+        summary = (f"{shown}: {run.raw_speedup:.2f}x faster than serial. This interpreter runs "
+                   "threads without the GIL (a free-threaded build), so here threads did speed "
+                   "up CPU work; on a standard build they take turns on the GIL and gain nothing.")
+    else:
+        summary = (f"{shown}: {run.raw_speedup:.2f}x, no faster than serial. The GIL lets one "
+                   "thread at a time run Python code, so threads only take turns on CPU work.")
+    check_report.summary = summary
+
+
+@pytest.mark.check("speedup", points=2, timeout=8)
+def test_threads_speed_up_waiting(exercise, check_report, task_log):
+    work = WaitingSquare(task_log.directory, WAIT_S)
+    items = list(range(WAITS))
+    run, got = measure_run(lambda: exercise.run_with_threads(work, items, WAIT_THREADS), task_log)
+    expected = [x * x for x in items]
+    assert got == expected, mismatch(
+        f"run_with_threads(wait, range({WAITS}), {WAIT_THREADS})", got, expected,
+        "Return every result, in the order of the items.")
+    waited = sum(record.wall_s for record in task_log.read())
+    gain = waited / run.wall_s if run.wall_s > 0 else 0.0
+    needed = WAIT_GAIN_SHARE * min(WAIT_THREADS, WAITS)
+    check_report.record({"serial_s": round(waited, 4), "serial_source": "the waits added up",
+                         "parallel_s": run.wall_s, "speedup": round(gain, 3),
+                         "threshold": needed, "threads": run.threads,
+                         "max_concurrency": run.max_concurrency, "worker_pids": run.worker_pids,
+                         "workers": WAIT_THREADS, "tasks": WAITS},
+                        f"{WAITS} waits of {WAIT_S:g} s on {run.threads} threads took "
+                        f"{run.wall_s:.2f} s instead of {waited:.2f} s: {gain:.1f}x faster. A "
+                        "waiting thread lets go of the GIL, so threads do help with I/O.")
+    assert run.worker_pids == 0, (
+        f"run_with_threads ran the waits in {run.worker_pids} other process(es). Threads live "
+        "inside your own process: use a ThreadPoolExecutor (or threading.Thread).")
+    assert run.max_concurrency >= 2, (
+        f"The {WAITS} waits of {WAIT_S:g} s ran one after another on {run.threads} thread(s) and "
+        f"took {run.wall_s:.2f} s, as long as serially. A waiting thread lets go of the GIL, so "
+        f"{WAIT_THREADS} threads could have waited at once: give the executor max_workers=workers.")
+    assert gain >= needed, (
+        f"The {WAITS} waits of {WAIT_S:g} s took {run.wall_s:.2f} s on {WAIT_THREADS} threads: "
+        f"only {gain:.1f}x faster than one after another ({waited:.2f} s), below the "
+        f"{needed:.1f}x asked. Run `workers` threads at once: max_workers=workers.")
+
+
+@pytest.mark.check("correctness", points=1, timeout=5)
+def test_tool_for_each_workload(exercise):
+    for workload, (tools, why) in TABLE.items():
+        got = exercise.choose_tool(workload)
+        either = f" ({' and '.join(repr(t) for t in tools)} are both right)" if tools[1:] else ""
+        assert got in tools, mismatch(f"choose_tool({workload!r})", got, tools[0],
+                                      f"{why}{either}")
+    try:
+        got = exercise.choose_tool(NOT_A_WORKLOAD)
+    except ValueError:
+        return
+    except Exception as error:  # noqa: BLE001 - the student's code may raise anything
+        raise AssertionError(
+            f"Called choose_tool({NOT_A_WORKLOAD!r}): raised {type(error).__name__}, expected a "
+            "ValueError. Check for an unknown workload yourself and raise ValueError naming the "
+            "WORKLOADS.") from None
+    raise AssertionError(
+        f"Called choose_tool({NOT_A_WORKLOAD!r}): got {got!r}, expected a ValueError. A workload "
+        "that is not in the table has no best tool: raise ValueError naming the WORKLOADS.")

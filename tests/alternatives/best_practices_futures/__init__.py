@@ -1,0 +1,1 @@
+"""best_practices with apply_async, imap_unordered and an explicit terminate."""

@@ -1,0 +1,1 @@
+"""map_reduce written with ProcessPoolExecutor, str.translate and sum() of Counters."""

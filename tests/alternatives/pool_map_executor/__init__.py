@@ -1,0 +1,1 @@
+"""pool_map written with concurrent.futures.ProcessPoolExecutor instead of Pool."""

@@ -1,0 +1,1 @@
+"""process_basics with one Pipe per child instead of a shared Queue."""

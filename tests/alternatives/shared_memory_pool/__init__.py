@@ -1,0 +1,1 @@
+"""shared_memory with a Pool and frombuffer."""

@@ -1,0 +1,1 @@
+"""shared_values with local counts merged once under the lock."""

@@ -1,0 +1,1 @@
+"""why_processes with threading.Thread objects of its own and a ProcessPoolExecutor."""

@@ -1,0 +1,1 @@
+"""best_practices where the first error loses every result."""

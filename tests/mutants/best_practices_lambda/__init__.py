@@ -1,0 +1,1 @@
+"""best_practices sending a local function to the pool."""

@@ -1,0 +1,1 @@
+"""best_practices that never stops the pool after a timeout."""

@@ -1,0 +1,1 @@
+"""best_practices reporting errors without their input."""

@@ -1,0 +1,1 @@
+"""best_practices with a pool that nothing shuts down on Ctrl-C."""

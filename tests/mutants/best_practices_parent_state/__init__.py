@@ -1,0 +1,1 @@
+"""best_practices filling a module global in the parent only."""

@@ -1,0 +1,1 @@
+"""best_practices sending the table with every key."""

@@ -1,0 +1,1 @@
+"""best_practices whose timeout still waits for the stuck task."""

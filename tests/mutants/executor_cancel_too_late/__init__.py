@@ -1,0 +1,1 @@
+"""executor cancelling only after every task has run."""

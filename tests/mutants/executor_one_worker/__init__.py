@@ -1,0 +1,1 @@
+"""executor with one worker process."""

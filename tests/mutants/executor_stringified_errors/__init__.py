@@ -1,0 +1,1 @@
+"""executor keeping only the text of each exception."""

@@ -1,0 +1,1 @@
+"""executor collecting results in the order they were submitted."""

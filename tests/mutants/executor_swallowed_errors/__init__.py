@@ -1,0 +1,1 @@
+"""executor dropping the exceptions raised in workers."""

@@ -1,0 +1,1 @@
+"""executor with threads instead of processes."""

@@ -1,0 +1,1 @@
+"""executor giving up on a stuck task without stopping its worker."""

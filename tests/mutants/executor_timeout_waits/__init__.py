@@ -1,0 +1,1 @@
+"""executor whose timeout still waits for the stuck task."""

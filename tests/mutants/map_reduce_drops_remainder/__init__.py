@@ -1,0 +1,1 @@
+"""map_reduce whose chunks drop the lines left over after an even split."""

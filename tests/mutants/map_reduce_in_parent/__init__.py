@@ -1,0 +1,1 @@
+"""map_reduce counting every chunk in the parent process."""

@@ -1,0 +1,1 @@
+"""map_reduce whose merge overwrites counts instead of adding them."""

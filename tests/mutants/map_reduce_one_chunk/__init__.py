@@ -1,0 +1,1 @@
+"""map_reduce sending the whole text as one chunk."""

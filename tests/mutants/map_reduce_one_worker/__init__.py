@@ -1,0 +1,1 @@
+"""map_reduce on a pool of one worker."""

@@ -1,0 +1,1 @@
+"""map_reduce splitting lines on whitespace."""

@@ -1,0 +1,1 @@
+"""map_reduce on a thread pool."""

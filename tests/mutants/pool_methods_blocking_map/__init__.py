@@ -1,0 +1,1 @@
+"""pool_methods that maps, waits, and only then does its own work."""

@@ -1,0 +1,1 @@
+"""pool_methods that catches the builtin TimeoutError."""

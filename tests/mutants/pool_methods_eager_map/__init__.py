@@ -1,0 +1,1 @@
+"""pool_methods whose ordered_lazily builds the whole list with map first."""

@@ -1,0 +1,1 @@
+"""pool_methods that waits for every result with no timeout."""

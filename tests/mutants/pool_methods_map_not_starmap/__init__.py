@@ -1,0 +1,1 @@
+"""pool_methods that passes each tuple as one argument."""

@@ -1,0 +1,1 @@
+"""pool_methods that does its own work before handing out the tasks."""

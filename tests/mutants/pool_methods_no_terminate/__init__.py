@@ -1,0 +1,1 @@
+"""pool_methods that leaves the stuck worker running."""

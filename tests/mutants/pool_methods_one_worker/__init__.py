@@ -1,0 +1,1 @@
+"""pool_methods with a pool of one worker for starmap."""

@@ -1,0 +1,1 @@
+"""pool_methods whose in_completion_order uses imap."""

@@ -1,0 +1,1 @@
+"""pool_methods whose map_unpacked runs in the calling process."""

@@ -1,0 +1,1 @@
+"""pool_methods whose ordered_lazily uses imap_unordered."""

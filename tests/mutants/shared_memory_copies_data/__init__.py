@@ -1,0 +1,1 @@
+"""shared_memory that sends the slices themselves to the workers."""

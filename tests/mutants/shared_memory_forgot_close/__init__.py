@@ -1,0 +1,1 @@
+"""shared_memory whose parent never closes its handle."""

@@ -1,0 +1,1 @@
+"""shared_memory that cleans up only when every worker succeeds."""

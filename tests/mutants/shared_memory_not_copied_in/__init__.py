@@ -1,0 +1,1 @@
+"""shared_memory whose segment never receives the values."""

@@ -1,0 +1,1 @@
+"""shared_memory with one worker process."""

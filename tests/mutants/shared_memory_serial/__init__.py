@@ -1,0 +1,1 @@
+"""shared_memory transformed in the parent."""

@@ -1,0 +1,1 @@
+"""shared_memory slices that drop the remainder."""

@@ -1,0 +1,1 @@
+"""why_processes whose threads return results in the order they finish."""

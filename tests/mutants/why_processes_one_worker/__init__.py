@@ -1,0 +1,1 @@
+"""why_processes with one thread and one worker process, whatever workers says."""

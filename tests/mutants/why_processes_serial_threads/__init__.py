@@ -1,0 +1,1 @@
+"""why_processes whose threads are a plain loop."""

@@ -1,0 +1,1 @@
+"""why_processes with threads where processes belong."""

@@ -1,0 +1,1 @@
+"""why_processes that picks threads for CPU-heavy work."""
