@@ -19,7 +19,9 @@ from grader import system
 
 MAX_LISTED = 4
 
-POOL_ADVICE = "create the pool in a `with Pool(...) as pool:` block (or call close() and join())"
+POOL_ADVICE = ("create the pool in a `with Pool(...) as pool:` block, which stops its workers when "
+               "the block ends (by hand: close() then join() once every task is done, or "
+               "terminate() then join() to stop tasks still running)")
 EXECUTOR_ADVICE = "use `with ProcessPoolExecutor(...) as executor:` (or call shutdown())"
 MANAGER_ADVICE = "use `with Manager() as manager:` (or call shutdown())"
 PROCESS_ADVICE = ("join() every process you start; one that may never end must be stopped with "

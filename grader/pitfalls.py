@@ -10,16 +10,22 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import threading
 import time
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import pool as pool_module
 from typing import Callable
 
 from grader import system
 
 READY_POLL_S = 0.01
+# How long workers may take to stop once the call has ended before they count as left running.
+STOP_GRACE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,11 @@ class Interrupted:
 
 def call_with_ctrl_c(call: Callable[[], object], ready: Callable[[], bool],
                      wait_ready_s: float) -> Interrupted:
-    """Call call(), and press Ctrl-C once ready() is true (within wait_ready_s) while it runs."""
+    """Call call(), and press Ctrl-C once ready() is true (within wait_ready_s) while it runs.
+
+    The exception's traceback is dropped afterwards, so that it keeps none of the call's
+    objects alive.
+    """
     lock = threading.Lock()
     state = {"active": True, "pressed_at": None}
 
@@ -92,12 +102,58 @@ def call_with_ctrl_c(call: Callable[[], object], ready: Callable[[], bool],
             with lock:
                 state["active"] = False
             ended = time.monotonic()
-    except (KeyboardInterrupt, Exception) as error:  # noqa: BLE001 - student code may raise anything
+    except (KeyboardInterrupt, Exception) as error:  # noqa: BLE001 - student code raises anything
         # Not BaseException: the check's own timeout must still stop a call that never returns.
         raised, ended = error, ended or time.monotonic()
     finally:
         signal.signal(signal.SIGINT, previous)
     presser.join()
+    error = raised
+    while error is not None:
+        error.__traceback__ = None
+        error = error.__context__
+    gc.collect()
     pressed_at = state["pressed_at"]
-    return Interrupted(pressed=pressed_at is not None, raised=raised,
-                       seconds_after_press=None if pressed_at is None else round(ended - pressed_at, 3))
+    after = None if pressed_at is None else round(ended - pressed_at, 3)
+    return Interrupted(pressed=pressed_at is not None, raised=raised, seconds_after_press=after)
+
+
+@dataclass
+class PoolsLeft:
+    """Worker processes still running once a call had ended (filled in when the block ends)."""
+
+    pids: tuple[int, ...] = ()
+
+
+@contextmanager
+def pools_left_running():
+    """Note what the block left running, then stop the pools created in it that still run.
+
+    A pool whose tasks never finish is never collected, and when the grader kills its workers
+    its handler thread starts new ones, so every later check would find them. So the pools
+    created inside the block are terminated here, once the processes left running have been
+    noted; a check that fails on them says so itself.
+    """
+    created: list[weakref.ref] = []
+    original = pool_module.Pool.__init__
+
+    def __init__(self, *args, **kwargs):
+        created.append(weakref.ref(self))
+        original(self, *args, **kwargs)
+
+    pool_module.Pool.__init__ = __init__
+    found = PoolsLeft()
+    try:
+        yield found
+    finally:
+        pool_module.Pool.__init__ = original
+        left = system.live_descendants(exclude=system.multiprocessing_helpers())
+        deadline = time.monotonic() + STOP_GRACE_S
+        while left and time.monotonic() < deadline:
+            time.sleep(READY_POLL_S)
+            left = [proc for proc in left if system.is_running(proc.pid)]
+        found.pids = tuple(proc.pid for proc in left)
+        for ref in created:
+            pool = ref()
+            if pool is not None and any(worker.is_alive() for worker in pool._pool):
+                pool.terminate()

@@ -9,8 +9,9 @@ Two watches a suite wraps around a call into the student's code:
   fork a Process's args are inherited, not pickled, so they are not counted there; what goes
   through queues, pipes and pools still is.
 - SegmentWatch notes every SharedMemory this process creates or attaches to, and whether it was
-  closed (by the code itself, not by the garbage collector) and unlinked. It works where /dev/shm cannot be listed (macOS, Windows), but sees only
-  this process: a worker's handles are its own.
+  closed (by the code itself, not by the garbage collector) and unlinked. It works where
+  /dev/shm cannot be listed (macOS, Windows), but sees only this process: a worker's handles
+  are its own.
 """
 
 from __future__ import annotations

@@ -90,19 +90,20 @@ CASES = {
     "shared_memory_serial": ("shared_memory", {"speedup": "inside the grading process",
                                                "transform_result": "grading process itself"}, ()),
     "shared_memory_one_worker": ("shared_memory", {"speedup": "single worker process"}, ()),
-    # Sending 8 MB through a pipe may or may not cost the speedup on a given run.
+    # Sending 8 MB through a pipe may or may not cost the speedup on a given run; when a worker
+    # fails, this version waits on its queue for a result that never comes.
     "shared_memory_copies_data": ("shared_memory", {
-        "workers_get_the_name_not_the_data": "the data itself travelled"}, ("speedup",)),
+        "workers_get_the_name_not_the_data": "the data itself travelled"},
+        ("speedup", "segment_released_when_a_worker_fails")),
     "shared_memory_wrong_answer": ("shared_memory", {"transform_result": "were not transformed"}, ()),
     "shared_memory_not_copied_in": ("shared_memory", {
-        "shared_array_holds_the_values": "would see the wrong values"}, ()),
-    # The leftover guard also fails every other check that leaves a segment in /dev/shm.
+        "shared_array_holds_the_values": "not a view on shm.buf"}, ()),
+    # Where /dev/shm can be listed, the leftover guard also fails the other checks that leave a
+    # segment behind; the two checks named here see it on every platform.
     "shared_memory_forgot_unlink": ("shared_memory", {
         "segment_is_closed_and_unlinked": "never unlinked",
-        "segment_released_when_a_worker_fails": "never unlinked",
-        "transform_result": "left shared-memory segment",
-        "workers_get_the_name_not_the_data": "left shared-memory segment",
-        "speedup": "left shared-memory segment"}, ()),
+        "segment_released_when_a_worker_fails": "never unlinked"},
+        ("transform_result", "workers_get_the_name_not_the_data", "speedup")),
     "shared_memory_forgot_close": ("shared_memory", {
         "segment_is_closed_and_unlinked": "never closed",
         "segment_released_when_a_worker_fails": "never closed"}, ()),
@@ -125,11 +126,11 @@ CASES = {
         "works_under_every_start_method": "must not lose the others"}, ()),
     "best_practices_swallows_ctrl_c": ("best_practices", {
         "ctrl_c_stops_the_workers": "never reached the caller"}, ()),
-    "best_practices_no_with": ("best_practices", {"ctrl_c_stops_the_workers": "left 2 process(es)"}, ()),
+    "best_practices_no_with": ("best_practices", {"ctrl_c_stops_the_workers": "were still running"}, ()),
     "best_practices_waits_for_stuck": ("best_practices", {
         "timeout_cuts_off_a_stuck_task": "close() and join() wait"}, ()),
     "best_practices_leaves_pool_running": ("best_practices", {
-        "timeout_cuts_off_a_stuck_task": "left 2 process(es)"}, ()),
+        "timeout_cuts_off_a_stuck_task": "were still running"}, ()),
     "best_practices_table_per_task": ("best_practices", {
         "table_goes_to_each_worker_once": "copies of the table"}, ()),
     "why_processes_threads_for_processes": ("why_processes", {
@@ -166,10 +167,13 @@ CASES = {
         "get_with_timeout_gives_up": "waits forever for a task that never finishes"}, ()),
     "pool_methods_builtin_timeout_error": ("pool_methods", {
         "get_with_timeout_gives_up": "not the builtin TimeoutError"}, ()),
+    # A closed pool with a task left in it starts new workers when the grader kills its old
+    # ones, so the checks after it find processes left behind too.
     "pool_methods_close_join": ("pool_methods", {
-        "get_with_timeout_gives_up": "instead of close() and join()"}, ()),
+        "get_with_timeout_gives_up": "instead of close() and join()"}, ("map_async_frees_the_caller",)),
     "pool_methods_no_terminate": ("pool_methods", {
-        "get_with_timeout_gives_up": "left 1 process(es) running"}, ()),
+        "get_with_timeout_gives_up": "process(es) running after it returned"},
+        ("map_async_frees_the_caller",)),
     "pool_methods_blocking_map": ("pool_methods", {"map_async_frees_the_caller": "began only after all"},
                                   ()),
     "pool_methods_meanwhile_first": ("pool_methods", {

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from grader.feedback import mismatch
-from grader.pitfalls import call_with_ctrl_c, under_every_start_method
+from grader.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
 from grader.transfer import PickledBytes, pickled_size
 from grader.verdicts import describe, pickling_problem
 from grader.workloads import FailsOn, LookupTable, SlowSquare
@@ -42,7 +42,8 @@ TIMEOUT_WAIT = (
 )
 MODULE_STATE = (
     "If it works when you try it, your Python probably starts processes with fork, where a "
-    "child inherits the parent's memory. A worker started by spawn or forkserver is a fresh interpreter that imports your module: "
+    "child inherits the parent's memory. A worker started by spawn or forkserver is a fresh "
+    "interpreter that imports your module: "
     "a module global filled in by the parent is still empty there, and a lambda or a function "
     "defined inside another one cannot be sent at all. Define the functions you send at module "
     "level, and hand the state a worker needs to Pool(initializer=..., initargs=...)."
@@ -122,13 +123,15 @@ def test_errors_keep_their_input(exercise, check_report, task_log):
 def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
     func = SlowSquare(tmp_path, CTRL_C_TASK_S)
     items = list(range(WORKERS))
-    outcome = call_with_ctrl_c(lambda: exercise.process_all(func, items, WORKERS),
-                               ready=lambda: func.started() >= 1, wait_ready_s=5.0)
+    with pools_left_running() as left:
+        outcome = call_with_ctrl_c(lambda: exercise.process_all(func, items, WORKERS),
+                                   ready=lambda: func.started() >= 1, wait_ready_s=5.0)
     if isinstance(outcome.raised, NotImplementedError):
         raise outcome.raised
     check_report.record({"ctrl_c_pressed": outcome.pressed,
                          "raised": type(outcome.raised).__name__ if outcome.raised else None,
-                         "seconds_after_ctrl_c": outcome.seconds_after_press},
+                         "seconds_after_ctrl_c": outcome.seconds_after_press,
+                         "left_running": len(left.pids)},
                         f"Ctrl-C stopped process_all {outcome.seconds_after_press} s after it was "
                         "pressed, and reached the caller.")
     assert outcome.pressed, (
@@ -141,6 +144,12 @@ def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
            else f"it returned {outcome.seconds_after_press} s later as if nothing had happened")
         + ": KeyboardInterrupt never reached the caller. Catch only Exception around a task's "
         "work, never KeyboardInterrupt or BaseException, and let it leave your function.")
+    assert not left.pids, (
+        f"After Ctrl-C, KeyboardInterrupt left process_all but {len(left.pids)} of its "
+        "worker processes were still running: nothing stopped the pool, so a caller that goes on "
+        "(a notebook, a server) keeps them. Create the pool in a `with Pool(...) as pool:` block, "
+        "or terminate() it in a `finally:`, so that leaving the function for any reason stops "
+        "the workers. (The grader stopped them.)")
     assert outcome.seconds_after_press <= CTRL_C_ALLOWANCE_S, (
         f"KeyboardInterrupt reached the caller {outcome.seconds_after_press} s after Ctrl-C: your "
         f"code waited for the running tasks ({CTRL_C_TASK_S:g} s each) instead of stopping them. "
@@ -154,8 +163,9 @@ def test_timeout_cuts_off_a_stuck_task(exercise, check_report, tmp_path):
     items, stuck = [0, 1, 2, 3, 4, 5], 2
     func = SlowSquare(tmp_path, STUCK_S, slow={stuck})
     started = time.monotonic()
-    got = exercise.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
-    took = time.monotonic() - started
+    with pools_left_running() as left:
+        got = exercise.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
+        took = time.monotonic() - started
     check_report.record({"timeout_s": TIMEOUT_S, "seconds_to_return": round(took, 3)},
                         f"The stuck task was cut off and the pool stopped {took:.2f} s after the call.")
     expected = [None if x == stuck else x * x for x in items]
@@ -163,6 +173,12 @@ def test_timeout_cuts_off_a_stuck_task(exercise, check_report, tmp_path):
         f"run_with_timeout(func, {items}, workers={WORKERS}, timeout_s={TIMEOUT_S}) where "
         f"func({stuck}) never ends", got, expected,
         "Every other item finishes in milliseconds: return its result, and None for the stuck one.")
+    assert not left.pids, (
+        f"run_with_timeout returned on time, but {len(left.pids)} of its worker processes were "
+        "still running, the one stuck on a task that never ends among them. Stop the pool "
+        "with terminate() once the deadline has passed (leaving a `with Pool(...)` block does "
+        "it); close() and join() would wait for the stuck task forever. (The grader stopped "
+        "them.)")
     assert took <= TIMEOUT_S + STOP_ALLOWANCE_S, (
         f"run_with_timeout took {took:.1f} s with timeout_s={TIMEOUT_S}. Measure one deadline "
         "from the start of the call and wait for each result only for the time left.")
@@ -204,6 +220,6 @@ def test_works_under_every_start_method(exercise, check_report, tmp_path):
     if not failed:
         return
     passed = [run.method for run in runs if run.error is None]
-    raise AssertionError(f"Failed under {' and '.join(run.method for run in failed)}"
-                         + (f" (worked under {' and '.join(passed)})" if passed else "")
+    raise AssertionError(f"Failed under {', '.join(run.method for run in failed)}"
+                         + (f" (worked under {', '.join(passed)})" if passed else "")
                          + f". {failed[0].error}")

@@ -14,9 +14,9 @@ from grader.workloads import (ItemLog, SquareUnlessRejected, StaggeredSquare, Ti
                               iterations_for, nap, square_or_crash)
 
 # Two tasks whose completion order differs by less than this may arrive either way round.
-SAME_MOMENT_S = 0.02
+SAME_MOMENT_S = 0.04
 STUCK_TASK_S = 30.0
-TIMEOUT_S = 0.3
+TIMEOUT_S = 0.2
 # A timed-out call must return soon after its timeout; stopping a worker takes milliseconds.
 RETURN_ALLOWANCE_S = 3.0
 STOP_GRACE_S = 1.0
@@ -48,7 +48,7 @@ def test_results_in_completion_order(exercise, check_report, tmp_path):
     items = [0, 1, 2, 3]
     log = ItemLog(tmp_path / "items")
     # The later the item, the shorter its pause: the last one submitted finishes first.
-    func = StaggeredSquare(log.directory, pauses={0: 0.25, 1: 0.15, 2: 0.05, 3: 0.0})
+    func = StaggeredSquare(log.directory, pauses={0: 0.18, 1: 0.12, 2: 0.06, 3: 0.0})
     call = f"results_as_completed(square_after_a_pause, {items}, workers=4)"
     got = exercise.results_as_completed(func, items, 4)
     expected = [(x, x * x) for x in items]
@@ -61,9 +61,10 @@ def test_results_in_completion_order(exercise, check_report, tmp_path):
     returned = [item for item, _ in got]
     check_report.record({"finish_order": finished, "returned_order": returned},
                         f"Pairs came back in the order the tasks finished: {finished}.")
-    late = next(((a, b) for a, b in zip(returned, returned[1:])
-                 if ended[a] > ended[b] + SAME_MOMENT_S), None)
-    assert late is None, (
+    # The pair returned furthest out of the order in which the tasks ended.
+    late = max(((a, b) for i, a in enumerate(returned) for b in returned[i + 1:]),
+               key=lambda pair: ended[pair[0]] - ended[pair[1]], default=None)
+    assert late is None or ended[late[0]] <= ended[late[1]] + SAME_MOMENT_S, (
         f"Called {call}: the pairs came back in the order {returned}, but the tasks finished in "
         f"the order {finished} (item {late[0]}'s task ended {ended[late[0]] - ended[late[1]]:.2f} s "
         f"after item {late[1]}'s). Take the futures from as_completed(), which yields each one "

@@ -23,12 +23,15 @@ TRAP_COUNTS = Counter({"the": 2, "cat": 1, "hat": 1, "well": 1, "known": 1, "tas
 
 
 def first_wrong_word(got, expected) -> str:
-    """' (for example "the": 7 instead of 9)', pointing at one word whose count differs."""
-    words = sorted(set(got) | set(expected), key=str)
+    """Text such as " (for example 'the': 7 instead of 9)", naming one word counted wrong.
+
+    A word that should be there comes first: it says more than a stray token does.
+    """
+    words = sorted(expected, key=str) + sorted(set(got) - set(expected), key=str)
     word = next((w for w in words if got.get(w, 0) != expected.get(w, 0)), None)
     if word is None:
         return ""
-    return f' (for example "{word}": {got.get(word, 0):,} instead of {expected.get(word, 0):,})'
+    return f" (for example {word!r}: {got.get(word, 0):,} instead of {expected.get(word, 0):,})"
 
 
 def assert_counts(call: str, got, expected: Counter, advice: str) -> None:

@@ -22,12 +22,13 @@ ITEMS = [0, 1, 2, 3, 4, 5]
 WORKERS = 2
 QUICK_S = 0.02
 # Item 1 takes far longer than the rest: in order, its result holds back the ones after it.
-LAZY_PAUSES = {1: 0.2}
+LAZY_PAUSES = {1: 0.15}
 # Item 0 takes far longer than the rest, so it finishes last though it was handed out first.
 UNORDERED_PAUSES = {0: 0.2}
 # Results of tasks that ended within this long of each other may reach the caller in either order.
 ORDER_TOLERANCE_S = 0.05
-STUCK_ITEM = 3
+# The stuck task comes first, so that the wait for it also covers the start of the workers.
+STUCK_ITEM = 0
 STUCK_S = 600
 TIMEOUT_S = 0.3
 # Giving up takes the timeout, plus starting and terminating the pool.

@@ -16,7 +16,7 @@ from grader.speedup import (PARALLEL_THREADS_CPUS, WORK_CPU_S, gil_enabled, meas
 from grader.workloads import PausedSquare, TimedWork, WaitingSquare, iterations_for, square
 
 # Threads on CPU work take as long as serial under the GIL, so this check's work is kept short.
-THREADS_WORK_CPU_S = 0.4
+THREADS_WORK_CPU_S = 0.3
 WAITS = 12
 WAIT_S = 0.05
 WAIT_THREADS = 6
@@ -56,7 +56,7 @@ def test_same_results_every_way(exercise, task_log):
     got = exercise.run_serially(square, items)
     assert got == expected, mismatch("run_serially(square, range(-3, 5))", got, expected,
                                      "Apply func to each item in turn and keep their order.")
-    func = PausedSquare(task_log.directory, longest_pause_s=0.15)
+    func = PausedSquare(task_log.directory, longest_pause_s=0.1)
     inputs = [0, 1, 2, 3]
     expected = [x * x for x in inputs]
     for name in ("run_with_threads", "run_with_processes"):

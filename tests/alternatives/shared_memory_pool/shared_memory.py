@@ -1,5 +1,5 @@
 """A correct alternative: a Pool's starmap over the slices, np.array_split for the bounds,
-np.frombuffer for the views, and a worker that closes its handle in a finally block."""
+and np.frombuffer for the views."""
 from multiprocessing import Pool
 from multiprocessing.shared_memory import SharedMemory
 
@@ -14,13 +14,13 @@ def create_shared_array(values):
 
 
 def transform_slice(name, shape, dtype, start, stop, func):
+    # No finally around func: while its exception is alive, its traceback keeps the block (a
+    # view) alive, and close() would fail with BufferError, hiding the real error.
     shm = SharedMemory(name=name)
-    try:
-        view = np.frombuffer(shm.buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
-        func(view[start:stop])
-        del view
-    finally:
-        shm.close()
+    view = np.frombuffer(shm.buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+    func(view[start:stop])
+    del view
+    shm.close()
 
 
 def parallel_transform(values, func, workers):
