@@ -125,7 +125,7 @@ def reference_runs(runs: int, method: str, topics: list[str]) -> dict:
                 if check["outcome"] != "passed":
                     false_fails.append(f"{topic_id}.{check['name']}: {check['message']}")
                 metrics = check["metrics"]
-                if "speedup" in metrics:
+                if "speedup" in metrics and "raw_speedup" in metrics:
                     speedups.setdefault(f"{topic_id}.{check['name']}", []).append(metrics)
     return {"times": times, "false_fails": false_fails, "speedups": speedups,
             "checks_run": checks_run}

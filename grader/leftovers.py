@@ -20,7 +20,7 @@ from grader import system
 MAX_LISTED = 4
 
 POOL_ADVICE = ("create the pool in a `with Pool(...) as pool:` block, which stops its workers when "
-               "the block ends (by hand: close() then join() once every task is done, or "
+               "the block ends (without `with`: close() then join() once every task is done, or "
                "terminate() then join() to stop tasks still running)")
 EXECUTOR_ADVICE = "use `with ProcessPoolExecutor(...) as executor:` (or call shutdown())"
 MANAGER_ADVICE = "use `with Manager() as manager:` (or call shutdown())"
