@@ -139,7 +139,7 @@ def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
         "Ctrl-C could not be tried" + (f": it raised {describe(outcome.raised)}." if outcome.raised
                                        else ". Hand every item to a pool and wait for the results."))
     assert isinstance(outcome.raised, KeyboardInterrupt), (
-        f"Ctrl-C was pressed while process_all waited for its workers, and "
+        "Ctrl-C was pressed while process_all waited for its workers, and "
         + (f"it raised {describe(outcome.raised)} instead" if outcome.raised
            else f"it returned {outcome.seconds_after_press} s later as if nothing had happened")
         + ": KeyboardInterrupt never reached the caller. Catch only Exception around a task's "

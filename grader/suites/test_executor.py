@@ -8,10 +8,9 @@ import pytest
 
 from grader import baselines, system
 from grader.feedback import mismatch, shown
-from grader.speedup import WORK_CPU_S, measure_speedup
+from grader.shared_checks import assert_parallel_map_speeds_up
 from grader.verdicts import ANY_CALL
-from grader.workloads import (ItemLog, SquareUnlessRejected, StaggeredSquare, TimedWork,
-                              iterations_for, nap, square_or_crash)
+from grader.workloads import ItemLog, SquareUnlessRejected, StaggeredSquare, nap, square_or_crash
 
 # Two tasks whose completion order differs by less than this may arrive either way round.
 SAME_MOMENT_S = 0.04
@@ -73,20 +72,9 @@ def test_results_in_completion_order(exercise, check_report, tmp_path):
 
 @pytest.mark.check("speedup", points=3, timeout=15)
 def test_speedup(exercise, check_report, speedup_plan, task_log):
-    plan = speedup_plan
-    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
-    seeds = list(range(plan.tasks))
-    verdict, got, expected = measure_speedup(
-        run_student=lambda: exercise.executor_map(work, seeds, plan.workers),
-        run_reference=lambda: baselines.executor_map(work, seeds, plan.workers),
-        log=task_log, plan=plan)
-    check_report.record(verdict.metrics, verdict.message)
-    assert verdict.passed, verdict.message
-    if expected is None:  # time was not judged, so the kit's own run was not made
-        expected = [work.expected(seed) for seed in seeds]
-    assert got == expected, mismatch(
-        f"executor_map(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
-        "Return every result, in the order of the items: executor.map keeps that order.")
+    assert_parallel_map_speeds_up(
+        exercise.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
+        check_report, "Return every result, in the order of the items: executor.map keeps that order.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)

@@ -6,8 +6,8 @@ import pytest
 
 from grader import baselines
 from grader.feedback import mismatch
-from grader.speedup import WORK_CPU_S, measure_speedup
-from grader.workloads import ChunkCountingFunction, TimedWork, iterations_for, square
+from grader.shared_checks import assert_parallel_map_speeds_up
+from grader.workloads import ChunkCountingFunction, square
 
 SMALL_TASKS = 20_000
 CHUNKS_PER_WORKER = 4
@@ -27,20 +27,8 @@ def test_results_in_order(exercise):
 
 @pytest.mark.check("speedup", points=4, timeout=15)
 def test_speedup(exercise, check_report, speedup_plan, task_log):
-    plan = speedup_plan
-    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
-    seeds = list(range(plan.tasks))
-    verdict, got, expected = measure_speedup(
-        run_student=lambda: exercise.parallel_map(work, seeds, plan.workers),
-        run_reference=lambda: baselines.pool_map(work, seeds, plan.workers),
-        log=task_log, plan=plan)
-    check_report.record(verdict.metrics, verdict.message)
-    assert verdict.passed, verdict.message
-    if expected is None:  # time was not judged, so the kit's own run was not made
-        expected = [work.expected(seed) for seed in seeds]
-    assert got == expected, mismatch(
-        f"parallel_map(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
-        "Return every result, in the order of the items.")
+    assert_parallel_map_speeds_up(exercise.parallel_map, baselines.pool_map, "parallel_map",
+                                  speedup_plan, task_log, check_report)
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)

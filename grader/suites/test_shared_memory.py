@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from grader import baselines
-from grader.feedback import mismatch
 from grader.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.transfer import PickledBytes, SegmentWatch
 from grader.workloads import BlockTransform, FailingBlockTransform, sin_passes_for

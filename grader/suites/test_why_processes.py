@@ -11,8 +11,8 @@ import pytest
 
 from grader import baselines
 from grader.feedback import mismatch
-from grader.speedup import (PARALLEL_THREADS_CPUS, WORK_CPU_S, gil_enabled, measure_run,
-                            measure_speedup)
+from grader.shared_checks import assert_parallel_map_speeds_up
+from grader.speedup import PARALLEL_THREADS_CPUS, gil_enabled, measure_run
 from grader.workloads import PausedSquare, TimedWork, WaitingSquare, iterations_for, square
 
 # Threads on CPU work take as long as serial under the GIL, so this check's work is kept short.
@@ -71,20 +71,8 @@ def test_same_results_every_way(exercise, task_log):
 
 @pytest.mark.check("speedup", points=3, timeout=15)
 def test_processes_speed_up_cpu_work(exercise, check_report, speedup_plan, task_log):
-    plan = speedup_plan
-    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
-    seeds = list(range(plan.tasks))
-    verdict, got, expected = measure_speedup(
-        run_student=lambda: exercise.run_with_processes(work, seeds, plan.workers),
-        run_reference=lambda: baselines.pool_map(work, seeds, plan.workers),
-        log=task_log, plan=plan)
-    check_report.record(verdict.metrics, verdict.message)
-    assert verdict.passed, verdict.message
-    if expected is None:  # time was not judged, so the kit's own run was not made
-        expected = [work.expected(seed) for seed in seeds]
-    assert got == expected, mismatch(
-        f"run_with_processes(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
-        "Return every result, in the order of the items.")
+    assert_parallel_map_speeds_up(exercise.run_with_processes, baselines.pool_map,
+                                  "run_with_processes", speedup_plan, task_log, check_report)
 
 
 @pytest.mark.check("speedup", points=2, timeout=10)

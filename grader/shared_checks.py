@@ -1,0 +1,36 @@
+"""Check bodies that several suites share, so that the same lesson is judged the same way.
+
+Each one asserts, like a check does, and records its figures through the check's report.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from grader.feedback import mismatch
+from grader.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
+from grader.workloads import TaskLog, TimedWork, iterations_for
+
+ORDERED_RESULTS = "Return every result, in the order of the items."
+
+
+def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable, name: str,
+                                  plan: SpeedupPlan, task_log: TaskLog, check_report,
+                                  advice: str = ORDERED_RESULTS) -> None:
+    """Judge `student_map(func, items, workers)` on CPU work beside `reference_map`.
+
+    The work is WORK_CPU_S of CPU split into plan.tasks TimedWork tasks; the structure decides
+    first, then the time beside the kit's run; last, the results must be right and in order.
+    """
+    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
+    seeds = list(range(plan.tasks))
+    verdict, got, expected = measure_speedup(
+        run_student=lambda: student_map(work, seeds, plan.workers),
+        run_reference=lambda: reference_map(work, seeds, plan.workers),
+        log=task_log, plan=plan)
+    check_report.record(verdict.metrics, verdict.message)
+    assert verdict.passed, verdict.message
+    if expected is None:  # time was not judged, so the kit's own run was not made
+        expected = [work.expected(seed) for seed in seeds]
+    assert got == expected, mismatch(
+        f"{name}(work, {plan.tasks} tasks, workers={plan.workers})", got, expected, advice)
