@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from grader import report
-from grader.outcomes import TopicRun
-from grader.progress import ProgressLine
-from grader.runner import run_topic
-from grader.scorecard import build_scorecard, check_writable, write_atomically
-from grader.shown_output import MAX_CHECK_OUTPUT_LINES
+from grader.reporting import report
+from grader.running.outcomes import TopicRun
+from grader.running.progress import ProgressLine
+from grader.running.runner import run_topic
+from grader.reporting.scorecard import build_scorecard, check_writable, write_atomically
+from grader.reporting.shown_output import MAX_CHECK_OUTPUT_LINES
 from grader.settings import (Settings, SettingsError, require_topic_modules, resolve_cpus,
                              resolve_start_method, resolve_target)
 from grader.topics import all_topics, get_topic, topic_ids

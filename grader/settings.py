@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import system
+from grader.running import system
 from grader.topics import Topic
 
 KIT_ROOT = Path(__file__).resolve().parent.parent

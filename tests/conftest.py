@@ -13,9 +13,9 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from grader import system
+from grader.running import system
 from grader.cli import main
-from grader.scorecard import load_schema
+from grader.reporting.scorecard import load_schema
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = Path(__file__).with_name("mutants")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from grader import cli
 from grader.cli import main
-from grader.outcomes import CheckResult, TopicRun
+from grader.running.outcomes import CheckResult, TopicRun
 from grader.topics import all_topics, topic_ids
 from tests.conftest import HOSTILE, validate
 

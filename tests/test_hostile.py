@@ -5,7 +5,7 @@ import multiprocessing
 
 import pytest
 
-from grader.shown_output import LINES_LEFT_OUT
+from grader.reporting.shown_output import LINES_LEFT_OUT
 from grader.topics import get_topic
 from tests.conftest import HOSTILE
 

@@ -5,8 +5,8 @@ import json
 import subprocess
 import sys
 
-from grader.progress import ProgressLine
-from grader.runner import RunningCheck, wait_for_suite
+from grader.running.progress import ProgressLine
+from grader.running.runner import RunningCheck, wait_for_suite
 
 
 class Terminal(io.StringIO):

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from grader import system
-from grader.runner import make_import_root, student_facing_output, suite_environment
+from grader.running import system
+from grader.running.runner import make_import_root, student_facing_output, suite_environment
 from grader.settings import Settings, resolve_target
 from grader.topics import get_topic
 from tests.conftest import HOSTILE
@@ -44,7 +44,7 @@ def test_folders_beside_the_target_do_not_shadow_the_standard_library(shadowed_t
     workdir = tmp_path_factory.mktemp("work")
     settings = settings_for(shadowed_target)
     make_import_root(settings.target, workdir)
-    probe = "import json, random, grader.suite_plugin, mine; print(mine.__path__[0])"
+    probe = "import json, random, grader.running.suite_plugin, mine; print(mine.__path__[0])"
     result = subprocess.run([sys.executable, "-c", probe], cwd=workdir, capture_output=True,
                             text=True, env=suite_environment(TOPIC, settings, workdir))
     assert result.returncode == 0, result.stderr

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import report, system
-from grader.outcomes import CheckResult, TopicRun
-from grader.scorecard import build_scorecard, topic_status, write_atomically
+from grader.reporting import report
+from grader.running import system
+from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.scorecard import build_scorecard, topic_status, write_atomically
 from grader.settings import Settings, resolve_target
 from grader.topics import all_topics, get_topic
 from tests.conftest import HOSTILE, KIT_ROOT, validate

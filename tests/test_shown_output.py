@@ -1,6 +1,6 @@
 """What a check printed is shown cut short and without a line of the hidden suite."""
 
-from grader.shown_output import LINES_LEFT_OUT, MAX_CHECK_OUTPUT_LINES, check_output, last_lines
+from grader.reporting.shown_output import LINES_LEFT_OUT, MAX_CHECK_OUTPUT_LINES, check_output, last_lines
 
 SUITE = '''def test_secret(exercise):
     got = exercise.parallel_map(square, items, 2)

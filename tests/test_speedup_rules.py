@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from grader import system
-from grader.speedup import (RunEvidence, SpeedupPlan, evidence_from, judge, max_concurrency,
+from grader.running import system
+from grader.measuring.speedup import (RunEvidence, SpeedupPlan, evidence_from, judge, max_concurrency,
                             measure_speedup, plan_for, threshold_for)
-from grader.workloads import TaskLog, TaskRecord, TimedWork, iterations_for
+from grader.measuring.workloads.tasks import TaskLog, TaskRecord, TimedWork, iterations_for
 
 PARENT = os.getpid()
 

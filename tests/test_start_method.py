@@ -7,7 +7,7 @@ import multiprocessing
 import pytest
 
 from grader.settings import SettingsError, resolve_start_method
-from grader.verdicts import FUNCTION_NOT_PICKLABLE, OBJECT_NOT_PICKLABLE, pickling_problem
+from grader.reporting.verdicts import FUNCTION_NOT_PICKLABLE, OBJECT_NOT_PICKLABLE, pickling_problem
 
 
 @pytest.mark.parametrize("offered, expected", [

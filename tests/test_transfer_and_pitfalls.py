@@ -11,10 +11,10 @@ from multiprocessing.shared_memory import SharedMemory
 import numpy as np
 import pytest
 
-from grader import system
-from grader.pitfalls import call_with_ctrl_c, under_every_start_method
-from grader.transfer import PickledBytes, SegmentWatch, pickled_size
-from grader.workloads import in_shared_memory
+from grader.running import system
+from grader.measuring.pitfalls import call_with_ctrl_c, under_every_start_method
+from grader.measuring.transfer import PickledBytes, SegmentWatch, pickled_size
+from grader.measuring.workloads.arrays import in_shared_memory
 
 
 def test_pickled_bytes_counts_what_goes_down_a_pipe_and_nothing_after():

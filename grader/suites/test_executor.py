@@ -6,11 +6,13 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from grader import baselines, system
-from grader.feedback import mismatch, shown
-from grader.shared_checks import assert_parallel_map_speeds_up
-from grader.verdicts import ANY_CALL
-from grader.workloads import ItemLog, SquareUnlessRejected, StaggeredSquare, nap, square_or_crash
+from grader.measuring import baselines
+from grader.running import system
+from grader.reporting.feedback import mismatch, shown
+from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.reporting.verdicts import ANY_CALL
+from grader.measuring.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash
+from grader.measuring.workloads.tasks import TaskLog, nap
 
 # Two tasks whose completion order differs by less than this may arrive either way round.
 SAME_MOMENT_S = 0.04
@@ -33,7 +35,7 @@ POOL_WAITS_FOREVER = (
 )
 
 
-def assert_ran_in_workers(log: ItemLog, call: str) -> set[int]:
+def assert_ran_in_workers(log: TaskLog, call: str) -> set[int]:
     pids = {record.pid for record in log.read()}
     assert pids and os.getpid() not in pids, (
         f"Called {call}: the tasks ran inside the grading process itself, not in worker "
@@ -45,7 +47,7 @@ def assert_ran_in_workers(log: ItemLog, call: str) -> set[int]:
 @pytest.mark.check("correctness", points=2, timeout=8)
 def test_results_in_completion_order(exercise, check_report, tmp_path):
     items = [0, 1, 2, 3]
-    log = ItemLog(tmp_path / "items")
+    log = TaskLog(tmp_path / "items")
     # The later the item, the shorter its pause: the last one submitted finishes first.
     func = StaggeredSquare(log.directory, pauses={0: 0.18, 1: 0.12, 2: 0.06, 3: 0.0})
     call = f"results_as_completed(square_after_a_pause, {items}, workers=4)"
@@ -80,7 +82,7 @@ def test_speedup(exercise, check_report, speedup_plan, task_log):
 @pytest.mark.check("correctness", points=2, timeout=8)
 def test_errors_reach_the_caller(exercise, check_report, tmp_path):
     items = list(range(9))
-    log = ItemLog(tmp_path / "items")
+    log = TaskLog(tmp_path / "items")
     func = SquareUnlessRejected(log.directory)
     call = f"errors_by_item(func, {items}, workers=2)"
     got = exercise.errors_by_item(func, items, 2)
@@ -121,7 +123,7 @@ def test_errors_reach_the_caller(exercise, check_report, tmp_path):
 @pytest.mark.check("correctness", points=1, timeout=8)
 def test_cancel_what_has_not_started(exercise, check_report, tmp_path):
     items = list(range(24))
-    log = ItemLog(tmp_path / "items")
+    log = TaskLog(tmp_path / "items")
     # Item 1 is quick and every other item slow: item 1 should come back first. By then up to
     # 2 * workers + 1 tasks are running or handed to the workers already, and cannot be cancelled.
     func = StaggeredSquare(log.directory, pauses={1: 0.0}, default_pause_s=0.1)
@@ -137,7 +139,7 @@ def test_cancel_what_has_not_started(exercise, check_report, tmp_path):
     deadline = time.monotonic() + STOP_GRACE_S
     while len(log.read()) + cancelled < len(items) and time.monotonic() < deadline:
         time.sleep(0.02)
-    records = log.read()
+    records = log.read(order="end")
     assert_ran_in_workers(log, call)
     ran = sorted(record.item for record in records)
     check_report.record({"tasks": len(items), "ran": len(ran), "cancelled": cancelled},

@@ -4,10 +4,10 @@ import os
 
 import pytest
 
-from grader import baselines
-from grader.feedback import mismatch
-from grader.shared_checks import assert_parallel_map_speeds_up
-from grader.workloads import ChunkCountingFunction, square
+from grader.measuring import baselines
+from grader.reporting.feedback import mismatch
+from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.measuring.workloads.tasks import ChunkCountingFunction, square
 
 SMALL_TASKS = 20_000
 CHUNKS_PER_WORKER = 4

@@ -13,10 +13,11 @@ from collections import Counter
 
 import pytest
 
-from grader import baselines
-from grader.feedback import mismatch
-from grader.speedup import WORK_CPU_S, measure_speedup
-from grader.workloads import ItemLog, StaggeredSquare, TimedWork, WaitsForATask, iterations_for
+from grader.measuring import baselines
+from grader.reporting.feedback import mismatch
+from grader.measuring.speedup import WORK_CPU_S, measure_speedup
+from grader.measuring.workloads.items import StaggeredSquare, WaitsForATask
+from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ITEMS = [0, 1, 2, 3, 4, 5]
 WORKERS = 2
@@ -76,7 +77,7 @@ def test_imap_is_lazy_and_ordered(exercise, check_report, tmp_path):
         f"ordered_lazily(square, {ITEMS}, workers={WORKERS})", got, expected,
         "Item 1 takes longest here, yet its result must come second: pool.imap keeps the order "
         "of the items (imap_unordered does not).")
-    records = ItemLog(func.log_dir).read()
+    records = TaskLog(func.log_dir).read()
     assert_ran_in_workers(records, "ordered_lazily")
     first_at = taken[0][1] - started
     last_end = max(record.end for record in records) - started
@@ -101,7 +102,7 @@ def test_imap_unordered_in_completion_order(exercise, check_report, tmp_path):
     assert Counter(got) == Counter(expected), mismatch(
         f"in_completion_order(square, {ITEMS}, workers={WORKERS})", got, expected,
         "Every item's result must come exactly once, in whatever order the tasks finish.")
-    records = ItemLog(func.log_dir).read()
+    records = TaskLog(func.log_dir).read(order="end")
     assert_ran_in_workers(records, "in_completion_order")
     end_of = {record.item: record.end for record in records}
     order = [x for value in got for x in ITEMS if x * x == value]
@@ -184,9 +185,9 @@ def test_map_async_frees_the_caller(exercise, check_report, tmp_path):
     assert got == expected, mismatch(
         f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[0]", got, expected,
         "Return the results of every item, in order, as the first of the pair.")
-    records = ItemLog(func.log_dir).read()
+    records = TaskLog(func.log_dir).read()
     assert_ran_in_workers(records, "map_in_background")
-    calls = ItemLog(meanwhile.log_dir).read()
+    calls = TaskLog(meanwhile.log_dir).read()
     assert len(calls) == 1, f"meanwhile() was called {len(calls)} times; call it exactly once."
     (own_work,) = calls
     assert own == own_work.item, mismatch(

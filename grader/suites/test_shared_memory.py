@@ -11,10 +11,10 @@ import os
 import numpy as np
 import pytest
 
-from grader import baselines
-from grader.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.transfer import PickledBytes, SegmentWatch
-from grader.workloads import BlockTransform, FailingBlockTransform, sin_passes_for
+from grader.measuring import baselines
+from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
+from grader.measuring.transfer import PickledBytes, SegmentWatch
+from grader.measuring.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
 
 WORKERS = 2
 # 16 MB: large enough that sending the data instead of the name cannot hide in the overhead.

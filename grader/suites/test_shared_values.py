@@ -10,8 +10,8 @@ import random
 
 import pytest
 
-from grader.feedback import mismatch
-from grader.races import RaceAmplifiedArray, RaceAmplifiedValue
+from grader.reporting.feedback import mismatch
+from grader.measuring.races import RaceAmplifiedArray, RaceAmplifiedValue
 
 WORKERS = 4
 LOCK_ADVICE = (

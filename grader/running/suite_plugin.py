@@ -1,4 +1,4 @@
-"""The pytest plugin loaded into every topic's suite process (`-p grader.suite_plugin`).
+"""The pytest plugin loaded into every topic's suite process (`-p grader.running.suite_plugin`).
 
 It imports the student's module under a watchdog, gives suites their fixtures (`exercise`,
 `check_report`, `usable_cpus`, `speedup_plan`, `task_log`), guards every check
@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from grader import leftovers, system
-from grader.speedup import SpeedupPlan, plan_for
-from grader.shown_output import check_output
-from grader.suite_env import SuiteEnv
-from grader.verdicts import (ANY_CALL, FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
+from grader.measuring import leftovers
+from grader.running import system
+from grader.measuring.speedup import SpeedupPlan, plan_for
+from grader.reporting.shown_output import check_output
+from grader.running.suite_env import SuiteEnv
+from grader.reporting.verdicts import (ANY_CALL, FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
                              LeftBehind, MissingFunction, check_verdict, describe, where)
-from grader.workloads import TaskLog
+from grader.measuring.workloads.tasks import TaskLog
 
 KINDS = ("correctness", "speedup", "race", "hygiene")
 # A check's time limit when its suite sets none; suites set limits a few times what the

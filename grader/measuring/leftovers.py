@@ -15,7 +15,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass
 
-from grader import system
+from grader.running import system
 
 MAX_LISTED = 4
 

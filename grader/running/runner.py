@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from grader import system
-from grader.outcomes import TopicRun, hide_suite_source, interpret
+from grader.running import system
+from grader.running.outcomes import TopicRun, hide_suite_source, interpret
 from grader.settings import Settings, Target
-from grader.suite_env import SuiteEnv
+from grader.running.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
 
 LOG_TAIL_LINES = 25
@@ -30,7 +30,7 @@ EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "outpu
 # The one folder on the suite's path: links to the target package and to this kit's grader.
 # Not a valid module name, so that the suite's working folder, on its path too, cannot import it.
 IMPORT_ROOT = "import-root"
-GRADER_DIR = Path(__file__).resolve().parent
+GRADER_DIR = Path(__file__).resolve().parent.parent
 
 
 def suite_command(topic: Topic) -> list[str]:
@@ -38,7 +38,7 @@ def suite_command(topic: Topic) -> list[str]:
     return [
         sys.executable, "-m", "pytest", str(topic.suite_path),
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-p", "grader.suite_plugin",
+        "-p", "grader.running.suite_plugin",
     ]
 
 

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from grader import __version__
-from grader.outcomes import CheckResult, TopicRun
-from grader.verdicts import NOT_STARTED_PREFIX
+from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 from grader.topics import Topic
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from multiprocessing import pool as pool_module
 from typing import Callable
 
-from grader import system
+from grader.running import system
 
 READY_POLL_S = 0.01
 # How long workers may take to stop once the call has ended before they count as left running.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from grader.feedback import mismatch
-from grader.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.workloads import TaskLog, TimedWork, iterations_for
+from grader.reporting.feedback import mismatch
+from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
+from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
 

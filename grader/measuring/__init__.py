@@ -1,0 +1,1 @@
+"""Measuring what student code did: speedup evidence, races, leftovers, transfers, workloads."""

@@ -1,0 +1,99 @@
+"""The shared_memory topic's work: per-block NumPy transforms that note whether their block was shared."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+
+
+def in_shared_memory(block) -> bool:
+    """True when a NumPy array is a view on a memory-mapped segment, such as SharedMemory.buf.
+
+    Follows the array's bases down to what owns the memory: a SharedMemory's mmap, on every
+    platform, or an array that owns its data (a private copy, as made by pickling).
+    """
+    import mmap
+
+    owner = block
+    for _ in range(64):
+        if isinstance(owner, mmap.mmap):
+            return True
+        if isinstance(owner, memoryview):
+            owner = owner.obj
+        elif getattr(owner, "base", None) is not None:
+            owner = owner.base
+        else:
+            return False
+    return False
+
+
+def sin_passes_for(cpu_seconds: float, elements: int) -> int:
+    """How many np.sin passes over `elements` float64 values take about this much CPU time."""
+    import numpy as np
+
+    probe = np.linspace(0.0, 1.0, 200_000)
+    scratch = np.empty_like(probe)
+    fastest = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        np.sin(probe, out=scratch)
+        fastest = min(fastest, time.thread_time() - start)
+    per_element = max(fastest, 1e-5) / probe.size
+    return max(1, round(cpu_seconds / (per_element * max(elements, 1))))
+
+
+class BlockTransform:
+    """An in-place, per-element NumPy operation on one block of a shared array: x -> 2x + 1.
+
+    Called as func(block) with a NumPy array (a slice of the shared array), it changes the block
+    in place and returns None. Before its write it makes `passes` passes of np.sin over the
+    block into a scratch array, so that its CPU cost grows with the block's size. NumPy ufuncs
+    release the GIL, so the CPU it got is read with thread_time(). It logs a TaskRecord, and in
+    `<pid>.blocks` whether the block it was given was a view on shared memory or a private
+    copy, with its size.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike, passes: int = 0) -> None:
+        self.log_dir = str(log_dir)
+        self.passes = passes
+
+    def __call__(self, block) -> None:
+        import numpy as np
+
+        start, cpu_start = time.monotonic(), time.thread_time()
+        if self.passes:
+            scratch = np.empty_like(block)
+            for _ in range(self.passes):
+                np.sin(block, out=scratch)
+        block *= 2
+        block += 1
+        end, cpu_end = time.monotonic(), time.thread_time()
+        TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
+        line = f"{os.getpid()} {int(in_shared_memory(block))} {block.size}\n"
+        with open(Path(self.log_dir) / f"{os.getpid()}.blocks", "a", encoding="ascii") as file:
+            file.write(line)
+
+    @staticmethod
+    def expected(values):
+        """What the whole array must hold once every block has been transformed."""
+        return values * 2 + 1
+
+    def blocks(self) -> list[tuple[int, bool, int]]:
+        """(pid, in shared memory, elements) for every block transformed so far."""
+        found = []
+        for path in Path(self.log_dir).glob("*.blocks"):
+            for line in path.read_text(encoding="ascii").splitlines():
+                fields = line.split()
+                if len(fields) == 3:
+                    found.append((int(fields[0]), fields[1] == "1", int(fields[2])))
+        return found
+
+
+class FailingBlockTransform:
+    """A per-block function that always raises, as a worker's bug would."""
+
+    def __call__(self, block) -> None:
+        raise ValueError(f"this block of {len(block)} values cannot be transformed (on purpose)")

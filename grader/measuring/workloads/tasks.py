@@ -1,0 +1,230 @@
+"""CPU-bound tasks that suites hand to student code, and the log where they record their runs.
+
+Everything here is importable by name, so that it pickles and runs under fork, spawn and
+forkserver alike. Records go to files, not to shared objects: any process can append a line to a
+file, whichever start method created it and whoever its parent is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def spin(iterations: int, seed: int = 0) -> int:
+    """Pure-Python CPU work that holds the GIL for its whole run; the result depends on seed."""
+    total = seed
+    for i in range(iterations):
+        total = (total + i * i) % 1_000_003
+    return total
+
+
+def iterations_for(cpu_seconds: float) -> int:
+    """How many spin() iterations take about this many seconds of CPU time on this machine.
+
+    Measured in CPU time, not on a stopwatch: on a busy machine the stopwatch runs on while the
+    probe waits for a CPU, and work sized by it would shrink. The fastest of a few probes is
+    the least disturbed.
+    """
+    probe = 100_000
+    fastest = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        spin(probe)
+        fastest = min(fastest, time.thread_time() - start)
+    return max(1_000, int(probe * cpu_seconds / max(fastest, 1e-4)))
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task's run as seen from inside it: which process and thread, when, and how much CPU.
+
+    `item` is the input the task was given, for workloads whose suites follow items one by one.
+    """
+
+    pid: int
+    thread: int
+    start: float
+    end: float
+    cpu_s: float
+    item: int | None = None
+
+    @property
+    def wall_s(self) -> float:
+        return self.end - self.start
+
+    @classmethod
+    def here(cls, start: float, end: float, cpu_s: float = 0.0,
+             item: int | None = None) -> "TaskRecord":
+        """A record of a task that ran in this process and thread."""
+        return cls(os.getpid(), threading.get_ident(), start, end, cpu_s, item)
+
+
+class TaskLog:
+    """A directory where tasks append their TaskRecords, one file per process."""
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, record: TaskRecord) -> None:
+        """Append one record; a single short write to a file opened for appending is atomic."""
+        item = "-" if record.item is None else record.item
+        line = (f"{record.pid} {record.thread} {record.start!r} {record.end!r} {record.cpu_s!r} "
+                f"{item}\n")
+        with open(self.directory / f"{record.pid}.log", "a", encoding="ascii") as file:
+            file.write(line)
+
+    def read(self, order: str = "start") -> list[TaskRecord]:
+        """Every complete record written so far, in the order tasks started (or "end"ed)."""
+        records = []
+        for path in self.directory.glob("*.log"):
+            for line in path.read_text(encoding="ascii").splitlines():
+                fields = line.split()
+                if len(fields) == 6:
+                    pid, thread = int(fields[0]), int(fields[1])
+                    start, end, cpu = (float(f) for f in fields[2:5])
+                    item = None if fields[5] == "-" else int(fields[5])
+                    records.append(TaskRecord(pid, thread, start, end, cpu, item))
+        return sorted(records, key=lambda r: r.end if order == "end" else r.start)
+
+    def clear(self) -> None:
+        for path in self.directory.glob("*.log"):
+            path.unlink()
+
+
+class TimedWork:
+    """A CPU-bound task, callable as work(seed) or work(seed, delay_s), that logs a TaskRecord.
+
+    time.monotonic() is one clock for the whole machine, so records from different processes can
+    be compared to see whether tasks overlapped. thread_time() inside the task tells how much
+    CPU the task's own thread really got, whatever else the machine (or the process) was doing.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike, iterations: int) -> None:
+        self.log_dir = str(log_dir)
+        self.iterations = iterations
+
+    def __call__(self, seed: int, delay_s: float = 0.0) -> int:
+        start, cpu_start = time.monotonic(), time.thread_time()
+        if delay_s:
+            time.sleep(delay_s)
+        result = spin(self.iterations, seed)
+        end, cpu_end = time.monotonic(), time.thread_time()
+        TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
+        return result
+
+    def expected(self, seed: int) -> int:
+        """The result work(seed) must give, computed without logging."""
+        return spin(self.iterations, seed)
+
+
+class ChunkCountingFunction:
+    """Wraps a function; counts the messages it is sent in, and which processes received them.
+
+    A Pool (or an executor's map) pickles the function once for every message it sends to a
+    worker, so the count of pickles here is the number of chunks the work was cut into. Each copy
+    unpickled in a worker notes that worker's pid in `log_dir`.
+
+    Tiny tasks finish in microseconds, so one worker could take every chunk before a second one
+    had even started, and a correct pool would look like a one-worker pool. So the first chunk a
+    worker receives waits, up to `rendezvous_s`, until a second worker has received one too.
+    """
+
+    def __init__(self, func, log_dir: str | os.PathLike, rendezvous_s: float = 2.0) -> None:
+        self.func = func
+        self.log_dir = str(log_dir)
+        self.rendezvous_s = rendezvous_s
+        self.pickles = 0
+        self._lock = threading.Lock()
+        Path(self.log_dir).mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, *args):
+        return self.func(*args)
+
+    def __reduce__(self):
+        with self._lock:
+            self.pickles += 1
+        return (_received_chunk, (self.func, self.log_dir, self.rendezvous_s))
+
+    def receiving_pids(self) -> set[int]:
+        """The processes that received at least one chunk."""
+        return {int(path.stem) for path in Path(self.log_dir).glob("*.chunks")}
+
+
+_waited_for_a_peer = False
+
+
+def _received_chunk(func, log_dir: str, rendezvous_s: float) -> ChunkCountingFunction:
+    """Unpickling in a worker: note this worker, and on its first chunk wait for a second one."""
+    global _waited_for_a_peer
+    directory = Path(log_dir)
+    with open(directory / f"{os.getpid()}.chunks", "a", encoding="ascii") as file:
+        file.write("1\n")
+    if not _waited_for_a_peer:
+        _waited_for_a_peer = True
+        deadline = time.monotonic() + rendezvous_s
+        while len(list(directory.glob("*.chunks"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+    return ChunkCountingFunction(func, log_dir, rendezvous_s)
+
+
+class LargeResult:
+    """Returns `size` bytes made from x: a result far larger than a pipe's buffer (64 KiB on Linux)."""
+
+    def __init__(self, size: int = 1_000_000) -> None:
+        self.size = size
+
+    def __call__(self, x: int) -> bytes:
+        return bytes([x % 256]) * self.size
+
+
+def square(x: int) -> int:
+    """A task so small that sending it costs more than computing it."""
+    return x * x
+
+
+def exit_with(code: int) -> None:
+    """A child target that ends with this exit code."""
+    sys.exit(code)
+
+
+def raise_error(message: str) -> None:
+    """A child target that dies of an uncaught exception (exit code 1)."""
+    raise RuntimeError(message)
+
+
+def sleep_forever() -> None:
+    """A child target that never finishes on its own."""
+    while True:
+        time.sleep(0.05)
+
+
+class PausedSquare:
+    """Squares x after a pause that is shorter for larger x, so later inputs finish first.
+
+    It logs a TaskRecord, so a suite can tell whether child processes did the work.
+    """
+
+    # Pauses 50 ms apart: more than the spread of children's start-up, so the order is reversed.
+    STEP_S = 0.05
+
+    def __init__(self, log_dir: str | os.PathLike, longest_pause_s: float = 0.3) -> None:
+        self.log_dir = str(log_dir)
+        self.longest_pause_s = longest_pause_s
+
+    def __call__(self, x: int) -> int:
+        start = time.monotonic()
+        time.sleep(max(0.0, self.longest_pause_s - self.STEP_S * x))
+        TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), 0.0))
+        return x * x
+
+
+def nap(seconds: float) -> float:
+    """Sleeps this long and returns it: a task that can be made to outlast any timeout."""
+    time.sleep(seconds)
+    return seconds

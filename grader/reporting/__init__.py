@@ -1,0 +1,1 @@
+"""Reporting: the scorecard, the printed summary, and the wording of verdicts and messages."""
