@@ -178,6 +178,161 @@ CASES = {
                                   ()),
     "pool_methods_meanwhile_first": ("pool_methods", {
         "map_async_frees_the_caller": "had not been handed to the pool yet"}, ()),
+    # callbacks
+    "callbacks_late_binding": ("callbacks", {"results_and_errors_by_item": "Bind the item"}, ()),
+    # The dead result thread leaves join() waiting until the check's time limit.
+    "callbacks_callback_raises": ("callbacks", {"results_and_errors_by_item": "A callback raised"}, ()),
+    # Without error_callback the tracker's counts never add up, amplified or not.
+    "callbacks_no_error_callback": ("callbacks", {
+        "results_and_errors_by_item": "are not in errors",
+        "tracker_adds_up": "never counted",
+        "tracker_has_no_lost_updates": "do not add up"}, ()),
+    # Callbacks of a ThreadPool run on a thread too, so the race check has nothing to say.
+    "callbacks_threads": ("callbacks", {"results_and_errors_by_item": "grading process itself",
+                                        "progress_as_tasks_finish": "grading process itself",
+                                        "tracker_adds_up": "grading process itself"},
+                          ("tracker_has_no_lost_updates",)),
+    "callbacks_progress_in_order": ("callbacks", {"progress_as_tasks_finish": "holds back"}, ()),
+    "callbacks_progress_on_submit": ("callbacks", {
+        "progress_as_tasks_finish": "not when you submit it"}, ()),
+    # The race check, too, reads the tracker as soon as the function returns.
+    "callbacks_no_join": ("callbacks", {"tracker_adds_up": "when it returned"},
+                          ("tracker_has_no_lost_updates",)),
+    # Without the amplifier an unlocked tracker may or may not lose updates: only the race
+    # check makes a promise about it.
+    "callbacks_unlocked": ("callbacks", {"tracker_has_no_lost_updates": "updates were lost"},
+                           ("tracker_adds_up",)),
+    "callbacks_lock_only_in_callbacks": ("callbacks", {
+        "tracker_has_no_lost_updates": "updates were lost"}, ("tracker_adds_up",)),
+    "callbacks_lock_held_while_waiting": ("callbacks", {
+        "tracker_adds_up": "never while waiting",
+        "tracker_has_no_lost_updates": "never while waiting"}, ()),
+    # managers
+    # Without the widened window an unlocked update may or may not be lost: only the race
+    # checks make a promise about it.
+    "managers_unlocked": ("managers", {"votes_have_no_lost_updates": "were lost",
+                                       "progress_has_no_lost_updates": "updates were lost"},
+                          ("votes_counted",)),
+    "managers_merge_unlocked": ("managers", {"votes_have_no_lost_updates": "were lost",
+                                             "progress_has_no_lost_updates": "updates were lost"},
+                                ("votes_counted",)),
+    "managers_threads": ("managers", {"votes_counted": "grading process itself",
+                                      "votes_have_no_lost_updates": "grading process itself",
+                                      "progress_has_no_lost_updates": "grading process itself",
+                                      "results_collected": "grading process itself"}, ()),
+    "managers_relocks": ("managers", {"votes_counted": "not re-entrant",
+                                      "votes_have_no_lost_updates": "not re-entrant"}, ()),
+    "managers_drops_remainder": ("managers", {"votes_counted": "every ballot is counted once",
+                                              "results_collected": "9 items instead of 10"}, ()),
+    "managers_returns_proxy": ("managers", {"manager_is_shut_down": "still running",
+                                            "results_collected": "instead of a copy"}, ()),
+    # Once the grader has stopped the kept manager, the next call finds it gone and raises.
+    "managers_cached_manager": ("managers", {"manager_is_shut_down": "still running"},
+                                ("results_collected",)),
+    # The workers still running when the manager shuts down are stopped by the grader.
+    "managers_no_join": ("managers", {"results_collected": "items instead of 10"},
+                         ("manager_is_shut_down",)),
+    # pipeline
+    # Run serially, the 6 s of work after the failed item use most of the error check's limit.
+    "pipeline_serial": ("pipeline", {"results_in_order": "grading process itself",
+                                     "speedup": "inside the grading process",
+                                     "dead_worker_does_not_hang": "grading process itself"},
+                        ("error_stops_the_pipeline",)),
+    "pipeline_threads": ("pipeline", {"results_in_order": "grading process itself",
+                                      "speedup": "threads",
+                                      "error_stops_the_pipeline": "grading process itself",
+                                      "dead_worker_does_not_hang": "grading process itself"}, ()),
+    "pipeline_one_worker": ("pipeline", {"speedup": "single worker process"}, ()),
+    # A failure stops the pipeline before the missing sentinels are missed.
+    "pipeline_one_sentinel": ("pipeline", {"stages_follow_the_protocol": "4 items instead of 6",
+                                           "results_in_order": "never came",
+                                           "speedup": "never came"}, ()),
+    # A failure stops the pipeline before a worker meets a SENTINEL it cannot recognise.
+    "pipeline_object_sentinel": ("pipeline", {
+        "stages_follow_the_protocol": "Everything put on a Queue is pickled",
+        "results_in_order": "a stage itself went wrong",
+        "speedup": "a stage itself went wrong"}, ()),
+    # Equal tasks finish in any order, so the speedup run's results may or may not be in order.
+    "pipeline_arrival_order": ("pipeline", {"stages_follow_the_protocol": "first difference",
+                                            "results_in_order": "first difference"},
+                               ("speedup",)),
+    "pipeline_hangs_on_error": ("pipeline", {"error_stops_the_pipeline": "never stopped",
+                                             "dead_worker_does_not_hang": "sent nothing"}, ()),
+    "pipeline_misses_a_dead_worker": ("pipeline", {"dead_worker_does_not_hang": "sent nothing"}, ()),
+    # A killed worker may die holding the results queue's lock, so the other worker may or may
+    # not be stuck, still running, when the pipeline raises.
+    "pipeline_leaves_stages_running": ("pipeline", {"error_stops_the_pipeline": "still running"},
+                                       ("dead_worker_does_not_hang",)),
+    "pipeline_finishes_before_raising": ("pipeline", {"error_stops_the_pipeline": "went on for"}, ()),
+    # After a killed worker the other may have ended, and been reaped by reading its exitcode,
+    # before the failure is noticed: then nothing is left to join.
+    "pipeline_terminate_no_join": ("pipeline", {"error_stops_the_pipeline": "never joined"},
+                                   ("dead_worker_does_not_hang",)),
+    # queues
+    "queues_sentinel_per_producer": ("queues", {
+        "every_item_consumed_once": "one sentinel per consumer"}, ()),
+    "queues_one_consumer": ("queues", {
+        "every_item_consumed_once": "only 1 process(es) handled items"}, ()),
+    "queues_duplicates": ("queues", {"every_item_consumed_once": "handled more than once",
+                                     "slow_producers_lose_nothing": "handled more than once"}, ()),
+    "queues_threads": ("queues", {"every_item_consumed_once": "grading process itself"}, ()),
+    # Only the slow producers of the race check make a promise; with quick producers, and with
+    # large items that cannot be left on the queue, these lose items or hang only most times.
+    "queues_sentinels_too_early": ("queues", {"slow_producers_lose_nothing": "never handled"},
+                                   ("every_item_consumed_once", "large_items_do_not_deadlock")),
+    "queues_polls_empty": ("queues", {"slow_producers_lose_nothing": "never handled"},
+                           ("every_item_consumed_once", "large_items_do_not_deadlock")),
+    # Small items fit in the pipe's buffer, so only the 1 MB items deadlock.
+    "queues_join_producers_first": ("queues", {
+        "large_items_do_not_deadlock": "joining processes that use queues"}, ()),
+    "queues_exits_on_empty_error": ("queues", {
+        "every_item_consumed_once": "non-zero exit code",
+        "slow_producers_lose_nothing": "non-zero exit code",
+        "large_items_do_not_deadlock": "non-zero exit code"}, ()),
+    "queues_handles_sentinel": ("queues", {"every_item_consumed_once": "was also given",
+                                           "slow_producers_lose_nothing": "was also given",
+                                           "large_items_do_not_deadlock": "was also given"}, ()),
+    "queues_no_task_done": ("queues", {"rounds_wait_for_join": "task_done() has been called",
+                                       "dead_consumer_is_reported": "Did not finish"}, ()),
+    # It still watches for a dead consumer, and stops it before the next round's items, mostly.
+    "queues_no_join_between_rounds": ("queues", {"rounds_wait_for_join": "before item"},
+                                      ("dead_consumer_is_reported",)),
+    "queues_workers_per_round": ("queues", {"rounds_wait_for_join": "started new consumers"}, ()),
+    "queues_join_waits_forever": ("queues", {
+        "dead_consumer_is_reported": "JoinableQueue.join() waits forever"}, ()),
+    "queues_dead_leaves_others": ("queues", {"dead_consumer_is_reported": "still running"}, ()),
+    # pipes
+    "pipes_worker_keeps_parent_end": ("pipes", {"worker_ends_at_eof": "still running",
+                                                "ask_ends_its_worker": "Connection.recv()"}, ()),
+    "pipes_eof_escapes": ("pipes", {"worker_ends_at_eof": "raised EOFError",
+                                    "ask_ends_its_worker": "exit code 1"}, ()),
+    "pipes_none_is_the_end": ("pipes", {"requests_answered_in_order": "the next one was None"}, ()),
+    "pipes_parent_keeps_its_end": ("pipes", {
+        "ask_ends_its_worker": "close the parent's end in ask() before join()"}, ()),
+    # Under spawn and forkserver the worker has no copy of the parent's end; under fork it does.
+    "pipes_child_end_not_passed": ("pipes", {"ask_ends_its_worker": "inherits a copy"}, ()),
+    # Small messages fit in the pipe's buffer, so only the 1 MB ones deadlock.
+    "pipes_send_all_first": ("pipes", {
+        "large_messages_do_not_deadlock": "waiting in Connection.send()"}, ()),
+    "pipes_terminates_worker": ("pipes", {"ask_ends_its_worker": "as terminate() and kill() do"}, ()),
+    "pipes_no_join": ("pipes", {"ask_ends_its_worker": "without joining"}, ()),
+    "pipes_in_parent": ("pipes", {"ask_answers_in_order": "grading process itself",
+                                  "ask_ends_its_worker": "started no process"}, ()),
+    "pipes_reader_keeps_writer": ("pipes", {
+        "one_way_pipe_delivers_every_item": "waiting in Connection.recv()",
+        "reader_sees_eof_when_the_child_dies": "waiting in Connection.recv()"}, ()),
+    # With the quick producer the sentinel does come; a child that dies sends none.
+    "pipes_sentinel_reader": ("pipes", {"reader_sees_eof_when_the_child_dies": "let EOFError escape"},
+                              ()),
+    "pipes_sends_list_at_once": ("pipes", {
+        "reader_sees_eof_when_the_child_dies": "none of them reached"}, ()),
+    "pipes_poll_gives_up": ("pipes", {"one_way_pipe_delivers_every_item": "pauses 0.3 s",
+                                      "reader_sees_eof_when_the_child_dies": "let EOFError escape"},
+                            ()),
+    "pipes_wrong_answer": ("pipes", {"requests_answered_in_order": "first difference",
+                                     "ask_answers_in_order": "first difference",
+                                     "large_messages_do_not_deadlock": "were not invert(request)"},
+                           ()),
 }
 
 

@@ -103,7 +103,9 @@ def blocking_call(tb) -> str | None:
         module = tb.tb_frame.f_globals.get("__name__", "")
         if module.startswith(("multiprocessing", "concurrent.futures")):
             qualname = getattr(code, "co_qualname", code.co_name)
-            return qualname.removeprefix("Base").replace("BaseProcess", "Process")
+            # Named as the student knows them: Process.join, Connection.recv.
+            return (qualname.removeprefix("Base").replace("BaseProcess", "Process")
+                    .replace("_ConnectionBase", "Connection"))
         tb = tb.tb_next
     return None
 

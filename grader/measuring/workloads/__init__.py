@@ -8,5 +8,9 @@ file, whichever start method created it and whoever its parent is.
 - items: tasks followed item by item (executor, pool_methods)
 - waiting: tasks that wait, fail or look things up (why_processes, best_practices)
 - words: the word corpus and recording mapper (map_reduce)
+- streams: producers' batches and a recording consumer handler (queues)
+- pipes: a worker run in a child that reports how it ended, and producers for one-way pipes (pipes)
+- jobs: jobs and the progress log for apply_async with callbacks (callbacks)
+- stages: scripted queues for one stage, and transforms that finish out of order or fail (pipeline)
 - arrays: per-block NumPy transforms (shared_memory)
 """

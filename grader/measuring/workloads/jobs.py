@@ -1,0 +1,105 @@
+"""Jobs that end at set moments or fail on purpose, and a progress report that notes each call.
+
+Used by the callbacks suite. The jobs log, in worker processes, which item each one ran and when
+it ended; the progress report logs, in the caller's process, when each report came and from
+which thread. Set side by side, the two logs show whether progress was reported as the tasks
+finished, and whether every result and every failure reached the caller under its own item.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+
+
+class JobRejected(Exception):
+    """The kit's own exception type, so that a suite can tell the job's failure from any other."""
+
+
+class SquareOrReject:
+    """x * x after a pause set per item (`pauses[x]`, else `default_pause_s`); items in
+    `rejected` raise JobRejected instead, naming the item.
+
+    Every call notes its item in `<pid>.started` as it starts, and logs a TaskRecord with its
+    item when it ends, whether it returns or raises.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike, pauses: dict[int, float] | None = None,
+                 default_pause_s: float = 0.0, rejected=()) -> None:
+        self.log_dir = str(log_dir)
+        self.pauses = dict(pauses or {})
+        self.default_pause_s = default_pause_s
+        self.rejected = frozenset(rejected)
+        Path(self.log_dir).mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, x: int) -> int:
+        start = time.monotonic()
+        with open(Path(self.log_dir) / f"{os.getpid()}.started", "a", encoding="ascii") as file:
+            file.write(f"{x}\n")
+        time.sleep(self.pauses.get(x, self.default_pause_s))
+        TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
+        return self.outcome(x)
+
+    def started_items(self) -> set[int]:
+        """The items whose task has started so far, in any process."""
+        return {int(line) for path in Path(self.log_dir).glob("*.started")
+                for line in path.read_text(encoding="ascii").split()}
+
+    def outcome(self, x: int) -> int:
+        """What a call gives, computed here and now: the result, or the exception it raises."""
+        if x in self.rejected:
+            raise JobRejected(f"job {x} was rejected")
+        return x * x
+
+
+@dataclass(frozen=True)
+class ProgressCall:
+    """One call of on_progress(done, total): where it was made, when, and with what."""
+
+    pid: int
+    thread: int
+    at: float
+    done: object
+    total: object
+
+
+class ProgressLog:
+    """An on_progress(done, total) callable that notes every call in a file, with its moment.
+
+    It pickles by its log directory, so even a call made in another process is noted (and then
+    shown to have been made there).
+    """
+
+    def __init__(self, log_dir: str | os.PathLike) -> None:
+        self.log_dir = str(log_dir)
+        Path(self.log_dir).mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, done, total) -> None:
+        line = f"{os.getpid()} {threading.get_ident()} {time.monotonic()!r} {done!r} {total!r}\n"
+        with open(Path(self.log_dir) / f"{os.getpid()}.progress", "a", encoding="utf-8") as file:
+            file.write(line)
+
+    def calls(self) -> list[ProgressCall]:
+        """Every call noted so far, in the order they were made."""
+        found = []
+        for path in Path(self.log_dir).glob("*.progress"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                fields = line.split(" ", 4)
+                if len(fields) == 5:
+                    pid, thread, at, done, total = fields
+                    found.append(ProgressCall(int(pid), int(thread), float(at), _value(done),
+                                              _value(total)))
+        return sorted(found, key=lambda call: call.at)
+
+
+def _value(text: str):
+    """A logged argument back as the int it should be, else as the text it was."""
+    try:
+        return int(text)
+    except ValueError:
+        return text

@@ -1,0 +1,195 @@
+"""Checks for managers (lesson: Manager for Complex Shared Objects).
+
+The dict, Namespace and Lock handed to the student's code come from a manager the suite starts
+(grader.measuring.manager_races): it serves real objects whose unlocked reads pause in the
+manager's process, widening the gap between the read and the write of `votes[name] += 1`, so an
+unlocked read-modify-write loses updates on every run, while code that holds the manager lock,
+or merges local counts once under it, never does. The manager also notes which processes wrote.
+A read through a proxy is timed against a plain dict's, and the figure is reported.
+collect_results starts a manager of its own: its results must come back as a plain list,
+computed in worker processes, and its manager's process must have ended when it returns.
+"""
+
+import os
+import random
+from collections import Counter
+from multiprocessing.managers import BaseProxy
+
+import pytest
+
+from grader.measuring import leftovers
+from grader.measuring.manager_races import measure_round_trip, race_manager
+from grader.measuring.workloads.items import StaggeredSquare
+from grader.reporting.feedback import mismatch, shown
+from grader.reporting.verdicts import ANY_CALL
+from grader.running import system
+
+WORKERS = 4
+CANDIDATES = ("ada", "grace", "linus")
+LOCK_HELD_FOREVER = (
+    "The workers never finished; here the usual cause is a worker waiting for a lock that is "
+    "never released. Take it with `with lock:`, which releases it at the end of the block even "
+    "after an error, and never ask for it again while holding it: a manager Lock is not "
+    "re-entrant."
+)
+LOST_UPDATES = (
+    "{what} `{expr}` through a manager proxy is two round trips to the manager's process, a read "
+    "and then a write; one read took {cost}. A write by another process in between is "
+    "overwritten, and {unlocked:,} writes were made without holding the lock. Hold `lock` from "
+    "the read through the write, or count your share locally and add each total once, under "
+    "the lock."
+)
+
+
+def ballots_for(count: int, candidates) -> list[str]:
+    """The same pseudo-random ballots on every run."""
+    return random.Random(count).choices(candidates, k=count)
+
+
+def expected_votes(ballots, candidates) -> dict:
+    return {name: Counter(ballots)[name] for name in candidates}
+
+
+def assert_not_a_proxy(got, call: str, copy: str) -> None:
+    assert not isinstance(got, BaseProxy), (
+        f"{call} returned the manager's proxy ({type(got).__name__}) instead of a copy of its "
+        f"contents: a proxy is only a handle on an object in the manager's process, and is "
+        f"useless once that process has shut down. Return {copy}.")
+
+
+def assert_written_by_workers(report: dict, what: str) -> None:
+    assert set(report["writer_pids"]) - {os.getpid()}, (
+        f"Every write to {what} came from the grading process itself, so no other process "
+        "updated it. Start worker processes and pass them the proxies in args=(...).")
+
+
+def lost_updates_message(what: str, expr: str, round_trip, report: dict) -> str:
+    return LOST_UPDATES.format(what=what, expr=expr, cost=round_trip.described(),
+                               unlocked=report["unlocked_writes"])
+
+
+def unlocked_note(report: dict) -> str:
+    """A pointer to the lock when some writes were made without it, else nothing."""
+    if not report["unlocked_writes"]:
+        return ""
+    return (f" {report['unlocked_writes']:,} writes were made without holding the lock, so some "
+            "updates were probably lost.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=6)
+def test_votes_counted(exercise, check_report):
+    check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
+    ballots = ballots_for(103, CANDIDATES)
+    with race_manager(WORKERS, window_s=0.0) as manager:
+        votes = manager.dict(dict.fromkeys(CANDIDATES, 0))
+        lock, arena = manager.Lock(), manager.arena()
+        round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
+        got = exercise.count_votes(votes, lock, ballots, WORKERS)
+        report = arena.report()
+    call = f"count_votes(votes, lock, <{len(ballots)} ballots>, {WORKERS})"
+    assert_not_a_proxy(got, call, "votes.copy(), taken after joining the workers")
+    expected = expected_votes(ballots, CANDIDATES)
+    assert got == expected, mismatch(
+        call, got, expected, f"Give each of the {WORKERS} workers its share, ballots[i::workers], "
+        "so that every ballot is counted once, and return votes.copy() after joining them all."
+        + unlocked_note(report))
+    assert_written_by_workers(report, "votes")
+    check_report.record({**round_trip.metrics(), "writer_processes": len(report["writer_pids"])},
+                        f"{WORKERS} processes counted {len(ballots)} ballots. Each read through "
+                        f"the dict proxy took {round_trip.described()}.")
+
+
+@pytest.mark.check("race", points=3, timeout=6)
+def test_votes_have_no_lost_updates(exercise, check_report):
+    check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
+    ballots = ballots_for(WORKERS * 25, CANDIDATES[:2])
+    with race_manager(WORKERS) as manager:
+        votes = manager.dict(dict.fromkeys(CANDIDATES[:2], 0))
+        lock, arena = manager.Lock(), manager.arena()
+        round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
+        exercise.count_votes(votes, lock, ballots, WORKERS)
+        final, report = votes.copy(), arena.report()
+    counted, expected = sum(final.values()), len(ballots)
+    check_report.record({"expected": expected, "final": counted, "lost_updates": expected - counted,
+                         "unlocked_writes": report["unlocked_writes"], "workers": WORKERS,
+                         "workers_started_together": report["workers_arrived"],
+                         **round_trip.metrics()},
+                        f"No vote lost in {expected} updates with a widened race window. Each read "
+                        f"through the proxy took {round_trip.described()}.")
+    assert counted >= expected, lost_updates_message(
+        f"The votes added up to {counted:,} of {expected:,} ballots: {expected - counted:,} were "
+        "lost.", "votes[name] += 1", round_trip, report)
+    assert final == expected_votes(ballots, CANDIDATES[:2]), mismatch(
+        f"count_votes(votes, lock, <{expected} ballots>, {WORKERS})", final,
+        expected_votes(ballots, CANDIDATES[:2]), "Add exactly 1 for each ballot, to its own name.")
+    assert_written_by_workers(report, "votes")
+
+
+@pytest.mark.check("race", points=2, timeout=6)
+def test_progress_has_no_lost_updates(exercise, check_report):
+    check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
+    jobs = list(range(1, WORKERS * 20 + 1))
+    with race_manager(WORKERS) as manager:
+        progress, lock, arena = manager.Namespace(done=0, total=0), manager.Lock(), manager.arena()
+        round_trip = measure_round_trip(lambda: progress.done)
+        got = exercise.track_progress(progress, lock, jobs, WORKERS)
+        done, total, report = progress.done, progress.total, arena.report()
+    expected = (len(jobs), sum(jobs))
+    check_report.record({"expected": len(jobs), "final": done, "lost_updates": len(jobs) - done,
+                         "unlocked_writes": report["unlocked_writes"], "workers": WORKERS,
+                         "workers_started_together": report["workers_arrived"],
+                         **round_trip.metrics()},
+                        f"No update of progress lost in {len(jobs)} jobs with a widened race "
+                        f"window. Each read through the Namespace proxy took "
+                        f"{round_trip.described()}.")
+    assert done >= len(jobs) and total >= sum(jobs), lost_updates_message(
+        f"progress.done ended at {done:,} of {len(jobs):,} and progress.total at {total:,} of "
+        f"{sum(jobs):,}: updates were lost.", "progress.done += 1", round_trip, report)
+    assert (done, total) == expected, mismatch(
+        f"track_progress(progress, lock, {shown(jobs)}, {WORKERS})", (done, total), expected,
+        "For each job, add 1 to progress.done and the job itself to progress.total.")
+    got = tuple(got) if isinstance(got, (list, tuple)) else got
+    assert got == expected, mismatch(
+        f"track_progress(progress, lock, <{len(jobs)} jobs>, {WORKERS})", got, expected,
+        "Return (progress.done, progress.total), read after joining every worker.")
+    assert_written_by_workers(report, "progress")
+
+
+@pytest.mark.check("hygiene", points=1, timeout=6)
+def test_manager_is_shut_down(exercise, check_report, task_log):
+    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}), [1, 2, 3, 4], 2)
+    running = [started for started in leftovers.started_processes().values()
+               if started.kind == "manager" and system.is_running(started.pid)]
+    kept_alive = (" Returning the proxy keeps the manager alive: return a plain copy instead, made "
+                  "inside the block." if isinstance(got, BaseProxy) else "")
+    check_report.record({"managers_left_running": len(running)},
+                        "The manager's process had ended when collect_results returned.")
+    assert not running, (
+        f"collect_results returned while its manager was still running ({running[0].label}, "
+        f"pid {running[0].pid}). A Manager is a process of its own that runs until shutdown() is "
+        "called: open it with `with Manager() as manager:`, once per call, so that it shuts down "
+        "when the block ends." + kept_alive)
+
+
+@pytest.mark.check("correctness", points=2, timeout=6)
+def test_results_collected(exercise, check_report, task_log):
+    items, workers = list(range(10)), 3
+    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}, 0.01), items, workers)
+    call = f"collect_results(square, {items}, {workers})"
+    assert_not_a_proxy(got, call, "a plain, sorted copy made inside the `with` block: "
+                       "sorted(results[:])")
+    expected = [(x, x * x) for x in items]
+    if isinstance(got, list) and all(isinstance(pair, (list, tuple)) for pair in got):
+        got = [tuple(pair) for pair in got]
+    assert got == expected, mismatch(
+        call, got, expected, f"Each of the {workers} workers appends (item, func(item)) for its "
+        "share, items[i::workers]; join them all before copying the list out, sorted.")
+    pids = {record.pid for record in task_log.read()}
+    assert os.getpid() not in pids, (
+        "The results were computed in the grading process itself, not in worker processes. "
+        "Start the workers as Processes, passing each the list proxy, func and its share.")
+    assert len(pids) >= 2, (
+        f"All {len(items)} results were computed by a single process. Start {workers} workers, "
+        "each with its own share of the items, before joining any of them.")
+    check_report.record({"worker_processes": len(pids)},
+                        f"{len(pids)} processes appended {len(items)} results to a manager list.")

@@ -1,0 +1,298 @@
+"""Checks for pipeline (lesson: Practical Patterns, Parallel Pipeline).
+
+Each stage alone first, in the grading process, on scripted queues that hand it fixed messages
+and stop it the moment it asks for one more than it was given (where a real queue would wait
+forever): numbering, sentinels passed on, order restored. Then the whole pipeline on transforms
+that record which process ran each item and when: results in item order although the workers
+finish them out of order; the parallel stage sped up beside the kit's own pipeline; and a
+failure in the transform stage (an exception, then a killed worker) that must stop every stage
+at once, raise PipelineError, and leave no process running or unjoined.
+"""
+
+import os
+import pickle
+import time
+
+import pytest
+
+from grader.measuring import leftovers, pipelines
+from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.measuring.workloads.stages import BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue
+from grader.measuring.workloads.tasks import square
+from grader.reporting.feedback import mismatch, shown
+from grader.reporting.verdicts import ANY_CALL, describe
+from grader.running import system
+
+WORKERS = 2
+# The error check: the broken item comes early, and the items after it are enough work (about
+# 3 s on two workers) that going on with them cannot pass for stopping.
+ERROR_ITEMS = list(range(60))
+BROKEN = 2
+ERROR_PAUSE_S = 0.1
+CRASH_ITEMS = list(range(12))
+CRASH_PAUSE_S = 0.02
+# Stopped stage processes take a moment to be gone.
+STOP_GRACE_S = 1.0
+READ_ADVICE = (
+    "Put (seq, item) for every item, seq counting 0, 1, 2, ..., then one SENTINEL per worker, "
+    "after the last item: the workers share the queue, and each stops at a SENTINEL of its own.")
+TRANSFORM_ADVICE = (
+    "For each (seq, item), put (seq, func(item)) with the same seq; at the SENTINEL put one "
+    "SENTINEL on and return, leaving the messages after it to the other workers.")
+COLLECT_ADVICE = (
+    "Results come in whatever order the workers finish them: keep each under its seq, go on until "
+    "every worker has sent its SENTINEL (one per worker), and return them sorted by seq.")
+WAITING_FOREVER = (
+    "A stage waited for a message that never came. The read stage must put one SENTINEL per "
+    "worker, each worker must pass one on when it stops, and the collect stage must stop after "
+    "one per worker.")
+DEAD_WORKER_HANG = (
+    "A transform worker was killed in the middle of an item (as the operating system kills a "
+    "process that runs out of memory): it sent nothing, not even its SENTINEL, so a collector "
+    "waiting for every worker's SENTINEL waits forever. Wait with a timeout, and each time "
+    "nothing came, look at the stage processes: one whose exitcode is set and not 0 has died; "
+    "raise PipelineError then, after stopping the others.")
+ERROR_HANG = (
+    "func raised for one item, and the pipeline never stopped: the worker that met the error "
+    "died or stopped without sending its SENTINEL, or nobody stopped the others. Catch the "
+    "exception in transform_stage and send it on in place of the result, so that the collect "
+    "stage can raise PipelineError, and make run_pipeline terminate() then join() every stage "
+    "process before the error leaves it.")
+
+
+def as_message(message):
+    """A message with a list in place of a tuple counts as the same message."""
+    return tuple(message) if isinstance(message, list) else message
+
+
+def run_stage(call: str, run, advice: str):
+    """run(), with a stage that asked for a message it was never given told so."""
+    try:
+        return run()
+    except QueueRanDry as dry:
+        raise AssertionError(f"Called {call}: it {dry}. {advice}") from None
+
+
+def check_sentinel_travels(exercise) -> None:
+    sentinel = exercise.SENTINEL
+    copy = pickle.loads(pickle.dumps(sentinel))
+    assert copy is sentinel or copy == sentinel, (
+        f"SENTINEL is {sentinel!r}. Everything put on a Queue is pickled, and the copy another "
+        "process gets of it is a different object, not equal to it either, so a worker never "
+        "recognises its SENTINEL and takes it for an item. Keep SENTINEL = None: every process "
+        "has the same None.")
+
+
+def check_read_stage(exercise) -> None:
+    for items, workers in [(["a", "b", "c"], 3), ([], 2)]:
+        call = f"read_stage({items!r}, tasks, workers={workers})"
+        tasks = ScriptedQueue()
+        run_stage(call, lambda: exercise.read_stage(items, tasks, workers), READ_ADVICE)
+        sent = [as_message(m) for m in tasks.sent]
+        expected = [*enumerate(items), *[exercise.SENTINEL] * workers]
+        assert sent == expected, mismatch(call + ", what it put on tasks", sent, expected,
+                                          READ_ADVICE)
+
+
+def check_transform_stage(exercise) -> None:
+    sentinel = exercise.SENTINEL
+    for script, expected in [([(0, 5), (1, 7), (2, 1), sentinel, (3, 4)],
+                              [(0, 25), (1, 49), (2, 1), sentinel]),
+                             ([sentinel, (0, 3)], [sentinel])]:
+        call = f"transform_stage(square, tasks, results) with {shown(script)} on tasks"
+        tasks, results = ScriptedQueue(script), ScriptedQueue()
+        run_stage(call, lambda: exercise.transform_stage(square, tasks, results), TRANSFORM_ADVICE)
+        sent = [as_message(m) for m in results.sent]
+        assert sent == expected, mismatch(call + ", what it put on results", sent, expected,
+                                          TRANSFORM_ADVICE)
+        assert tasks.taken == len(expected), (
+            f"Called {call}: it took {tasks.taken} messages from tasks, but the worker's own "
+            f"SENTINEL was message #{len(expected)}. {TRANSFORM_ADVICE}")
+
+
+def check_collect_stage(exercise) -> None:
+    sentinel = exercise.SENTINEL
+    for script, workers, expected in [
+            ([(2, "c"), sentinel, (0, "a"), (3, "d"), sentinel, (1, "b"), sentinel], 3,
+             ["a", "b", "c", "d"]),
+            ([sentinel, sentinel], 2, [])]:
+        call = f"collect_stage(results, workers={workers}) with {shown(script)} on results"
+        got = run_stage(call, lambda: exercise.collect_stage(ScriptedQueue(script), workers),
+                        COLLECT_ADVICE)
+        got = list(got) if isinstance(got, tuple) else got
+        assert got == expected, mismatch(call, got, expected, COLLECT_ADVICE)
+
+
+def run_healthy(exercise, func, items, workers: int, call: str):
+    """run_pipeline on items none of which fails, with a PipelineError it raises explained."""
+    try:
+        return exercise.run_pipeline(func, items, workers)
+    except exercise.PipelineError as error:
+        raise AssertionError(
+            f"Called {call}: it raised PipelineError ({error}), though func fails on none of "
+            "these items, so a stage itself went wrong: a stage that raises (unpacking a message "
+            "it did not expect, a SENTINEL it did not recognise) ends with exit code 1. "
+            "`grade -v` shows what the stages printed.") from None
+
+
+def assert_transformed_in_workers(records, call: str, consequence: str = "") -> None:
+    """No item was transformed in the grading process: the transform stage ran in processes."""
+    assert os.getpid() not in {record.pid for record in records}, (
+        f"Called {call}: items were transformed inside the grading process itself, not in "
+        f"transform processes{', so ' + consequence if consequence else ''}. Start `workers` "
+        "Processes that run transform_stage.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=5)
+def test_stages_follow_the_protocol(exercise, check_report):
+    check_sentinel_travels(exercise)
+    check_read_stage(exercise)
+    check_transform_stage(exercise)
+    check_collect_stage(exercise)
+    check_report.record({}, "Each stage numbers, transforms, passes sentinels on and restores "
+                            "the order as the protocol says.")
+
+
+@pytest.mark.check("correctness", points=2, timeout=6)
+def test_results_in_order(exercise, check_report, task_log):
+    check_report.timeout_advice[ANY_CALL] = WAITING_FOREVER
+    items = list(range(6))
+    func = OutOfOrder(task_log.directory, last=items[-1])
+    call = f"run_pipeline(func, {items}, workers={WORKERS})"
+    got = run_healthy(exercise, func, items, WORKERS, call)
+    records = task_log.read(order="end")
+    finished = [record.item for record in records]
+    pids = {record.pid for record in records}
+    check_report.record({"finish_order": finished, "worker_pids": len(pids - {os.getpid()})},
+                        f"Results came back in item order, though the workers finished them in "
+                        f"the order {finished}.")
+    expected = [x * x for x in items]
+    assert got == expected, mismatch(
+        call, got, expected, f"The workers finished the items in the order {finished}: keep "
+        "each result under its seq and return them sorted by seq.")
+    assert_transformed_in_workers(records, call)
+    call = f"run_pipeline(func, [], workers={WORKERS})"
+    got = run_healthy(exercise, func, [], WORKERS, call)
+    assert got == [], mismatch(call, got, [],
+                               "No items: the sentinels alone go through, and nothing comes back.")
+
+
+@pytest.mark.check("speedup", points=3, timeout=15)
+def test_speedup(exercise, check_report, speedup_plan, task_log):
+    check_report.timeout_advice[ANY_CALL] = WAITING_FOREVER
+    def run_pipeline(func, items, workers):
+        call = f"run_pipeline(work, {len(items)} tasks, workers={workers})"
+        return run_healthy(exercise, func, items, workers, call)
+
+    assert_parallel_map_speeds_up(
+        run_pipeline, pipelines.run_pipeline, "run_pipeline", speedup_plan, task_log,
+        check_report, "Return every result in the order of the items: sort them by seq.")
+
+
+def run_to_failure(exercise, func, items):
+    """run_pipeline on items one of which fails: (what it raised, or None; what it returned)."""
+    try:
+        return None, exercise.run_pipeline(func, items, WORKERS)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the check judges whatever it raised
+        return error, None
+
+
+def stages_left_running(before: set[int]) -> list[str]:
+    """Processes not in `before` still running STOP_GRACE_S on, as the student knows them."""
+    deadline = time.monotonic() + STOP_GRACE_S
+    while True:
+        running = [proc.pid for proc in system.live_descendants(
+            exclude=system.multiprocessing_helpers()) if proc.pid not in before]
+        if not running or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    known = leftovers.started_processes()
+    return [f"{known[pid].label} (pid {pid})" if pid in known else f"pid {pid}" for pid in running]
+
+
+def assert_pipeline_stopped(exercise, call: str, failure: str, raised, returned,
+                            before_pids: set[int], before: set) -> None:
+    """PipelineError reached the caller, and no stage process is left running or unjoined."""
+    assert raised is not None, (
+        f"Called {call}: {failure}, yet it returned {shown(returned)} as if nothing had happened. "
+        "A failed stage must stop the pipeline: raise PipelineError.")
+    assert isinstance(raised, exercise.PipelineError), (
+        f"Called {call}: {failure}, and it raised {describe(raised)}, not PipelineError. Raise "
+        "PipelineError (with what went wrong in its message), so that a caller can catch one "
+        "type whatever failed.")
+    running = stages_left_running(before_pids)
+    assert not running, (
+        f"Called {call}: {failure}; PipelineError reached the caller, but {len(running)} of the "
+        f"pipeline's processes were still running {STOP_GRACE_S:g} s later: "
+        f"{', '.join(running)}. Nothing stops them: they go on with their items, or wait on "
+        "their queue forever. terminate() every stage process, then join() each, before the "
+        "error leaves run_pipeline.")
+    unjoined = leftovers.ended_but_unjoined(before)
+    try:
+        assert not unjoined, (
+            f"Called {call}: {failure}; PipelineError reached the caller and the stages were "
+            f"stopped, but {len(unjoined)} stage process(es) ended with terminate() were never "
+            "joined, so their exit was never collected: they stay in the process table as "
+            "zombies, and their exitcode is never set. join() each one after terminate().")
+    finally:
+        leftovers.reap(unjoined)
+
+
+@pytest.mark.check("hygiene", points=2, timeout=8)
+def test_error_stops_the_pipeline(exercise, check_report, task_log):
+    check_report.timeout_advice[ANY_CALL] = ERROR_HANG
+    func = BreaksOn(task_log.directory, BROKEN, ERROR_PAUSE_S)
+    call = f"run_pipeline(func, <{len(ERROR_ITEMS)} items>, workers={WORKERS})"
+    failure = f"func raised ValueError for item {BROKEN}"
+    before_pids = {proc.pid for proc in system.live_descendants()}
+    before = leftovers.snapshot()
+    raised, returned = run_to_failure(exercise, func, ERROR_ITEMS)
+    raised_at = time.monotonic()
+    records = task_log.read()
+    failed_at = next((r.start for r in records if r.item == BROKEN), None)
+    after = [r.item for r in records if failed_at is not None and r.start > failed_at]
+    later_items = len(ERROR_ITEMS) - 1 - BROKEN
+    went_on_s = round(raised_at - failed_at, 3) if failed_at is not None else None
+    check_report.record({"items": len(ERROR_ITEMS), "broken_item": BROKEN, "workers": WORKERS,
+                         "raised": type(raised).__name__ if raised else None,
+                         "error_message": str(raised) if raised else None,
+                         "items_after_failure": len(after), "seconds_after_failure": went_on_s},
+                        f"The pipeline stopped {went_on_s or 0:.2f} s after item {BROKEN} failed, "
+                        f"having transformed {len(after)} more item(s), and raised PipelineError.")
+    assert failed_at is not None, (
+        f"Called {call}: item {BROKEN} never reached func, so the failure could not be tried. "
+        "Every item must go through transform_stage.")
+    assert_transformed_in_workers(records, call, "there was no pipeline of processes to stop")
+    assert_pipeline_stopped(exercise, call, failure, raised, returned, before_pids, before)
+    assert len(after) <= later_items // 2, (
+        f"Called {call}: {failure}, but the pipeline went on for {went_on_s:.1f} s and "
+        f"transformed {len(after)} of the {later_items} items after it before PipelineError "
+        "reached the caller. Once a failure is known the rest of the work is wasted: raise as "
+        "soon as the collect stage can know of it (a PipelineError sent in place of a result, or "
+        "the stages' exit codes looked at after every message, not only when the queue is "
+        "quiet), and terminate() the stages.")
+
+
+@pytest.mark.check("hygiene", points=1, timeout=6)
+def test_dead_worker_does_not_hang(exercise, check_report, task_log):
+    check_report.timeout_advice[ANY_CALL] = DEAD_WORKER_HANG
+    func = BreaksOn(task_log.directory, BROKEN, CRASH_PAUSE_S, crash=True)
+    call = f"run_pipeline(func, <{len(CRASH_ITEMS)} items>, workers={WORKERS})"
+    failure = (f"the worker transforming item {BROKEN} was killed (exit code "
+               f"{BreaksOn.EXIT_CODE}) and sent nothing")
+    before_pids = {proc.pid for proc in system.live_descendants()}
+    before = leftovers.snapshot()
+    started = time.monotonic()
+    raised, returned = run_to_failure(exercise, func, CRASH_ITEMS)
+    took = round(time.monotonic() - started, 3)
+    check_report.record({"items": len(CRASH_ITEMS), "killed_at_item": BROKEN,
+                         "raised": type(raised).__name__ if raised else None,
+                         "error_message": str(raised) if raised else None,
+                         "seconds_to_raise": took},
+                        f"A killed worker was noticed; PipelineError was raised after {took:.2f} s "
+                        "and every stage stopped.")
+    assert_transformed_in_workers(task_log.read(), call,
+                                  "no worker could be killed (the grader would have been)")
+    assert_pipeline_stopped(exercise, call, failure, raised, returned, before_pids, before)

@@ -1,0 +1,1 @@
+"""callbacks with a ProcessPoolExecutor and Future.add_done_callback."""

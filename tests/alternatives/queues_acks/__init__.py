@@ -1,0 +1,1 @@
+"""queues with Process subclasses, and an acknowledgement queue instead of task_done() and join()."""

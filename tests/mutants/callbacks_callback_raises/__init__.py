@@ -1,0 +1,1 @@
+"""callbacks with a callback that raises on the pool's result thread."""

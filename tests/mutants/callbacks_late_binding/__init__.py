@@ -1,0 +1,1 @@
+"""callbacks with callbacks that read the loop's item when they run."""

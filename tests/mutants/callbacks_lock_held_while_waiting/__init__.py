@@ -1,0 +1,1 @@
+"""callbacks holding the tracker's lock while waiting for the pool."""

@@ -1,0 +1,1 @@
+"""callbacks that lock in the callbacks but not in the main thread."""

@@ -1,0 +1,1 @@
+"""callbacks without an error_callback."""

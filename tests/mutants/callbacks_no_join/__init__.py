@@ -1,0 +1,1 @@
+"""callbacks returning before the callbacks have run."""

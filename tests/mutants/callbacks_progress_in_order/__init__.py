@@ -1,0 +1,1 @@
+"""callbacks reporting progress as it gets the results in order."""

@@ -1,0 +1,1 @@
+"""callbacks reporting progress when tasks are submitted."""

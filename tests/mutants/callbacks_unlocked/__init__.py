@@ -1,0 +1,1 @@
+"""callbacks with a tracker changed without its lock."""

@@ -1,0 +1,1 @@
+"""managers keeping one Manager for every call."""

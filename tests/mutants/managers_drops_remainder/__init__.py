@@ -1,0 +1,1 @@
+"""managers losing the items left over after an even split."""

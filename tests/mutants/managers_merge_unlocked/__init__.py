@@ -1,0 +1,1 @@
+"""managers merging local counts without the lock."""

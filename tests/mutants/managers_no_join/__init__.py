@@ -1,0 +1,1 @@
+"""managers copying the results out before the workers are joined."""

@@ -1,0 +1,1 @@
+"""managers taking the lock again while holding it."""

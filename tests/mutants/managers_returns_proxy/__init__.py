@@ -1,0 +1,1 @@
+"""managers returning the list proxy from a manager never shut down."""

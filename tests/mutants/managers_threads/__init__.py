@@ -1,0 +1,1 @@
+"""managers with threads instead of processes."""

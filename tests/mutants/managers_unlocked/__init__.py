@@ -1,0 +1,1 @@
+"""managers without the lock."""

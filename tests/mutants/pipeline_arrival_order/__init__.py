@@ -1,0 +1,1 @@
+"""pipeline whose collector returns the results in the order they arrive."""

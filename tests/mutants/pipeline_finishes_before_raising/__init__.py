@@ -1,0 +1,1 @@
+"""pipeline that finishes every item before it raises the first error."""

@@ -1,0 +1,1 @@
+"""pipeline that handles no failure at all."""

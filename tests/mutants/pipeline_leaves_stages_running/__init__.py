@@ -1,0 +1,1 @@
+"""pipeline that raises on a failure but leaves the other stages running."""

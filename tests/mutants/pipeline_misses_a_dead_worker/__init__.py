@@ -1,0 +1,1 @@
+"""pipeline that never notices a worker that was killed."""

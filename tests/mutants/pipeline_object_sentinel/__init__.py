@@ -1,0 +1,1 @@
+"""pipeline whose SENTINEL is a fresh object(), which does not survive pickling."""

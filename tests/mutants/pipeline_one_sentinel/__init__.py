@@ -1,0 +1,1 @@
+"""pipeline whose read stage puts a single SENTINEL for all the workers."""

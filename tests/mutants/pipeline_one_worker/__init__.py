@@ -1,0 +1,1 @@
+"""pipeline with a single transform worker."""

@@ -1,0 +1,1 @@
+"""pipeline with every stage run one after another in the calling process."""

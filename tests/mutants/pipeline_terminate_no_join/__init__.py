@@ -1,0 +1,1 @@
+"""pipeline that terminates its stages on a failure but never joins them."""

@@ -1,0 +1,1 @@
+"""pipeline whose transform workers are threads of the calling process."""

@@ -1,0 +1,1 @@
+"""pipes whose worker never gets the parent's end to close."""

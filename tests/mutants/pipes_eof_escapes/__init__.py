@@ -1,0 +1,1 @@
+"""pipes whose worker does not catch EOFError."""

@@ -1,0 +1,1 @@
+"""pipes whose ask() answers the requests itself."""

@@ -1,0 +1,1 @@
+"""pipes whose ask() never joins its worker."""

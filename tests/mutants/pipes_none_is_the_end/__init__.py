@@ -1,0 +1,1 @@
+"""pipes whose worker stops at a None request."""

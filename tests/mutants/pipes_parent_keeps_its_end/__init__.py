@@ -1,0 +1,1 @@
+"""pipes whose ask() joins the worker without closing its end."""

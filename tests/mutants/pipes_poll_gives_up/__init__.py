@@ -1,0 +1,1 @@
+"""pipes whose reader stops when nothing arrives for a moment."""

@@ -1,0 +1,1 @@
+"""pipes whose reader never closes its copy of the writing end."""

@@ -1,0 +1,1 @@
+"""pipes whose ask() sends every request before reading any answer."""

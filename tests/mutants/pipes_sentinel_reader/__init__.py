@@ -1,0 +1,1 @@
+"""pipes whose reader waits for a sentinel instead of EOF."""

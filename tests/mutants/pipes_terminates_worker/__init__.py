@@ -1,0 +1,1 @@
+"""pipes whose ask() terminates the worker instead of closing its end."""

@@ -1,0 +1,1 @@
+"""pipes whose worker never closes its copy of the parent's end."""

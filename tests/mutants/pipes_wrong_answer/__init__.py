@@ -1,0 +1,1 @@
+"""pipes whose worker sends back (request, answer) pairs."""

@@ -1,0 +1,1 @@
+"""queues that reports a dead consumer but leaves the others running."""

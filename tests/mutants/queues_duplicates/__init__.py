@@ -1,0 +1,1 @@
+"""queues whose producers each put every batch."""

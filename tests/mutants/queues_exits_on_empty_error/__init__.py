@@ -1,0 +1,1 @@
+"""queues whose consumers end when get() times out, by an exception."""

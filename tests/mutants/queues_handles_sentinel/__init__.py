@@ -1,0 +1,1 @@
+"""queues whose consumers hand the sentinel to handle() before stopping."""

@@ -1,0 +1,1 @@
+"""queues that joins the producers before starting the consumers."""

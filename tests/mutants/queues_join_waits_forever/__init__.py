@@ -1,0 +1,1 @@
+"""queues that calls the queue's join() with no eye on the consumers."""

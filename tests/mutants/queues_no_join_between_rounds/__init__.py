@@ -1,0 +1,1 @@
+"""queues that puts every round at once."""

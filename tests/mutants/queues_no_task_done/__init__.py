@@ -1,0 +1,1 @@
+"""queues whose consumers never call task_done()."""

@@ -1,0 +1,1 @@
+"""queues that starts a single consumer, whatever it is asked for."""

@@ -1,0 +1,1 @@
+"""queues whose consumers stop when the queue looks empty."""

@@ -1,0 +1,1 @@
+"""queues that puts one sentinel per producer instead of one per consumer."""

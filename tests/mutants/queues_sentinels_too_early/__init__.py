@@ -1,0 +1,1 @@
+"""queues that puts the sentinels before the producers have ended."""

@@ -1,0 +1,1 @@
+"""queues whose consumers are threads of the calling process."""

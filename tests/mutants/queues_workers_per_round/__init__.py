@@ -1,0 +1,1 @@
+"""queues that starts new consumers for every round."""
