@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import multiprocessing
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.running import system
-from grader.topics import Topic
+from grader.topics import SUITES_DIR, Topic
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 NAMED_TARGETS = ("exercises", "solutions")
@@ -117,6 +119,27 @@ class Settings:
     fail_under: float | None = None
     # Show, and keep in the scorecard, what the student's code printed during each check.
     verbose: bool = False
+    # The folder of suites to grade with: the kit's public ones, or an instructor's (--suites).
+    suites_dir: Path = SUITES_DIR
+    # Given with --student; else the identity comes from the CI environment or git.
+    student: str | None = None
+    # Focus: the checks to run per topic id (a topic not listed runs every check), and whether
+    # to stop at the first check that does not pass.
+    selected_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exitfirst: bool = False
+
+    def checks_for(self, topic: Topic) -> tuple[str, ...]:
+        """The checks of this topic to run; empty for all of them."""
+        return dict(self.selected_checks).get(topic.id, ())
+
+    @property
+    def suites_source(self) -> str:
+        """public (the suites shipped with the kit) or private (an instructor's --suites)."""
+        return "public" if self.suites_dir.resolve() == SUITES_DIR.resolve() else "private"
+
+    def suite_path(self, topic: Topic) -> Path:
+        """The suite file that grades this topic in this run."""
+        return self.suites_dir / f"test_{topic.id}.py"
 
     @property
     def python_cpu_count(self) -> int | None:
@@ -136,6 +159,44 @@ class Settings:
         deadline = f"{self.deadline_s:g} s" if self.deadline_s else "each topic's own"
         per_check = (f"each check may take {self.check_timeout_s:g} s" if self.check_timeout_s
                      else "each check has its own time limit")
-        return (f"Grading {self.target.label} ({self.target.package_dir}) with start method "
-                f"{self.start_method}, {self.cpus.count} usable CPU(s) from {self.cpus.source}; "
-                f"{per_check}, topic deadline {deadline}.")
+        suites = ("the public suites" if self.suites_source == "public"
+                  else f"the private suites in {self.suites_dir}")
+        return (f"Grading {self.target.label} ({self.target.package_dir}) with {suites}, start "
+                f"method {self.start_method}, {self.cpus.count} usable CPU(s) from "
+                f"{self.cpus.source}; {per_check}, topic deadline {deadline}.")
+
+
+def resolve_suites(value: str | None, topics: tuple[Topic, ...]) -> Path:
+    """The suites folder: the kit's own, or an instructor's holding a suite for every topic asked."""
+    if value is None:
+        return SUITES_DIR
+    directory = Path(value).expanduser().resolve()
+    if not directory.is_dir():
+        raise SettingsError(f"--suites {value}: no such folder ({directory}). Give the folder "
+                            "that holds test_<topic>.py files, laid out like grader/suites/.")
+    missing = [f"test_{topic.id}.py" for topic in topics
+               if not (directory / f"test_{topic.id}.py").is_file()]
+    if missing:
+        raise SettingsError(f"--suites {value}: no suite for {', '.join(missing)} there. A "
+                            "private suites folder holds a suite for every topic it grades.")
+    return directory
+
+
+def check_names(suite_path: Path) -> list[str]:
+    """The names of a suite's checks, in suite order (its `def test_<name>(` functions)."""
+    return re.findall(r"^def test_(\w+)\(", suite_path.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def resolve_selection(topic_checks: dict[str, list[str]], suites_dir: Path) -> tuple:
+    """Validate the checks asked for, per topic id, against each suite's own checks."""
+    selection = []
+    for topic_id, names in topic_checks.items():
+        known = check_names(suites_dir / f"test_{topic_id}.py")
+        for name in names:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                suggestion = f" (did you mean {close[0]}?)" if close else ""
+                raise SettingsError(f"{topic_id} has no check {name}{suggestion}. Its checks: "
+                                    f"{', '.join(known)}.")
+        selection.append((topic_id, tuple(n for n in known if n in names)))
+    return tuple(selection)

@@ -11,6 +11,8 @@ TOPICS_FILE = Path(__file__).with_name("topics.toml")
 SUITES_DIR = Path(__file__).with_name("suites")
 
 _REQUIRED = {"id", "title", "section", "points", "deadline_s", "hints"}
+# private_suite = true: a class release leaves this topic's suite out; the instructor grades it.
+_OPTIONAL = {"private_suite"}
 _HINT_KEYS = {"text", "check"}
 
 
@@ -33,6 +35,7 @@ class Topic:
     deadline_s: float
     # In the order of topics.toml, so that hints can be given one after another.
     hints: tuple[Hint, ...]
+    private_suite: bool = False
 
     def hint_for(self, failing_check: str | None) -> str | None:
         """The hint about this check, else the first general hint; None when there is neither."""
@@ -84,11 +87,14 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
     topics: list[Topic] = []
     for index, entry in enumerate(entries, start=1):
         keys = set(entry)
-        if keys - _REQUIRED or _REQUIRED - keys:
+        if keys - _REQUIRED - _OPTIONAL or _REQUIRED - keys:
             raise TopicsFileError(
                 f"{source}: topic #{index} ({entry.get('id', '?')}): unknown keys "
-                f"{sorted(keys - _REQUIRED)}, missing keys {sorted(_REQUIRED - keys)}"
+                f"{sorted(keys - _REQUIRED - _OPTIONAL)}, missing keys {sorted(_REQUIRED - keys)}"
             )
+        if not isinstance(entry.get("private_suite", False), bool):
+            raise TopicsFileError(f"{source}: topic #{index} ({entry['id']}): private_suite is "
+                                  f"true or false, not {entry['private_suite']!r}")
         topics.append(
             Topic(
                 id=entry["id"],
@@ -97,6 +103,7 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
                 points=int(entry["points"]),
                 deadline_s=float(entry["deadline_s"]),
                 hints=parse_hints(entry["hints"], f"{source}: topic #{index} ({entry['id']})"),
+                private_suite=entry.get("private_suite", False),
             )
         )
     ids = [topic.id for topic in topics]

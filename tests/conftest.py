@@ -59,6 +59,14 @@ def validate(scorecard: dict) -> None:
     jsonschema.validate(scorecard, load_schema(), format_checker=jsonschema.FormatChecker())
 
 
+@pytest.fixture(autouse=True)
+def _results_history_in_a_scratch_folder(tmp_path_factory, monkeypatch):
+    """Grading runs record each topic's result in the current folder; not in the kit's own."""
+    from grader.student import history
+    monkeypatch.setattr(history, "HISTORY_PATH",
+                        tmp_path_factory.mktemp("state") / ".grade" / "last-results.json")
+
+
 @pytest.fixture
 def grade(tmp_path):
     """Run `grade ARGS...` in-process and return a Graded; asserts the run left nothing behind."""

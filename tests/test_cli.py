@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import cli
+from grader import grading as cli
 from grader.cli import main
 from grader.running.outcomes import CheckResult, TopicRun
 from grader.topics import all_topics, topic_ids

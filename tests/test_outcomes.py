@@ -94,3 +94,19 @@ def test_process_died_between_checks():
     assert result.problem == "error"
     assert result.checks[0].outcome == "passed"
     assert result.checks[1].outcome == "error" and "exit code -9" in result.checks[1].message
+
+
+def test_exitfirst_skips_the_checks_after_the_first_failure_and_keeps_their_points():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"},
+                  reported("first", "failed")], exit_code=1, exitfirst=True)
+    assert result.problem is None
+    first, second = result.checks
+    assert (first.outcome, second.outcome, second.stopped_early) == ("failed", "skipped", True)
+    assert "--exitfirst stopped at the first check that did not pass (first)" in second.message
+
+
+def test_exitfirst_still_reports_a_crash_as_a_crash():
+    result = run([COLLECTED, *IMPORTED, {"event": "started", "name": "first"}], exit_code=1,
+                 exitfirst=True)
+    assert result.problem == "error"
+    assert [c.outcome for c in result.checks] == ["error", "error"]

@@ -56,7 +56,7 @@ def test_output_names_the_students_own_files(shadowed_target, tmp_path_factory):
     target = resolve_target(str(shadowed_target))
     root = make_import_root(target, workdir)
     line = f'  File "{root / "mine" / "pool_map.py"}", line 3, in <module>'
-    assert student_facing_output([line], TOPIC, target, root) == [
+    assert student_facing_output([line], TOPIC.suite_path, target, root) == [
         f'  File "{shadowed_target.resolve() / "pool_map.py"}", line 3, in <module>']
 
 

@@ -1,12 +1,24 @@
-"""The readable summary printed at the end of a run, rendered from the scorecard alone."""
+"""The readable summary printed at the end of a run, rendered from the scorecard alone.
+
+Coloured for a terminal (see use_colour), plain for a pipe, a log or NO_COLOR. Speedup checks
+show their timings, speedup and efficiency with a small bar; race checks how much was lost.
+"""
 
 from __future__ import annotations
 
+import os
 import textwrap
+
+import click
 
 MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT",
          "skipped": "skip"}
+COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow",
+           "skipped": "bright_black", "not_started": "bright_black", "not_graded": "bright_black"}
 WIDTH = 100
+BAR_WIDTH = 10
+# Below this share of CPU time the tasks were starved, and the raw timings mislead.
+BUSY_SHARE = 0.9
 INTERRUPTED = "Interrupted: {not_graded} not graded, counted as 0 in this partial total. "
 SCORECARD_NOT_WRITTEN = (
     "The scorecard could not be written to {path} ({reason}); give --json a path you can write "
@@ -18,11 +30,58 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
-def _speedup_note(check: dict) -> str:
+def use_colour(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """[#####-----] for a fraction between 0 and 1 (clamped)."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "[" + "#" * filled + "-" * (width - filled) + "]"
+
+
+def speedup_line(metrics: dict) -> str | None:
+    """Serial and parallel time, speedup, and efficiency against the parallelism possible."""
+    if "speedup" not in metrics or "serial_s" not in metrics:
+        return None
+    speedup, possible = metrics["speedup"], metrics.get("expected_parallelism") or 1.0
+    cpus = metrics.get("usable_cpus")
+    line = (f"serial {metrics['serial_s']:.2f} s, parallel {metrics['parallel_s']:.2f} s"
+            + (f" on {cpus} usable CPU(s)" if cpus else "") + f": {speedup:.2f}x")
+    share = metrics.get("task_cpu_share")
+    if share is not None and share < BUSY_SHARE:
+        line += f" (corrected: on this busy machine your tasks got {share:.0%} of the CPU)"
+    line += f", efficiency {speedup / possible:.0%} of {possible:g}x {bar(speedup / possible)}"
+    if metrics.get("timing_judged") is False:
+        return line + f"; time not judged: {metrics.get('timing_note', 'see the message')}"
+    if "threshold" in metrics:
+        line += f", needs {metrics['threshold']:.2f}x"
+    return line
+
+
+def race_line(metrics: dict) -> str | None:
+    """How many updates or items a race check saw lost, out of how many (counts only)."""
+    def count(key: str) -> int | None:
+        value = metrics.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    lost, expected = count("lost_updates"), count("expected")
+    if lost is not None and expected is not None:
+        return f"lost {lost:,} of {expected:,} updates" if lost else f"no update lost of {expected:,}"
+    found = [f"{count(key):,} {key.replace('_', ' ')}" for key in ("lost_items", "duplicated_items")
+             if count(key) is not None]
+    if found:
+        return ", ".join(found) + (f" of {expected:,}" if expected is not None else "")
+    return None
+
+
+def _evidence(check: dict) -> list[str]:
     metrics = check["metrics"]
-    if "speedup" in metrics and "threshold" in metrics:
-        return f" [{metrics['speedup']:.2f}x, needs {metrics['threshold']:.2f}x]"
-    return ""
+    line = speedup_line(metrics) if check["kind"] == "speedup" else None
+    if check["kind"] == "race":
+        line = race_line(metrics)
+    return _wrap(line, "          ") if line else []
 
 
 def _printed(check: dict) -> list[str]:
@@ -49,30 +108,38 @@ def closing_line(scorecard: dict, json_path: str, write_error: str | None = None
     return line + f"Scorecard written to {json_path}"
 
 
-def render(scorecard: dict, json_path: str, write_error: str | None = None) -> str:
+def render(scorecard: dict, json_path: str, write_error: str | None = None,
+           colour: bool = False) -> str:
     """The end-of-run table: every topic's score, each failed check's message, speedups.
 
-    write_error says why the scorecard could not be written, when it could not.
+    write_error says why the scorecard could not be written, when it could not; colour adds
+    ANSI colours for a terminal.
     """
+    def paint(text: str, outcome: str, bold: bool = False) -> str:
+        return click.style(text, fg=COLOURS.get(outcome), bold=bold) if colour else text
+
     lines = []
     for topic in scorecard["topics"]:
-        lines.append(f"{topic['id']:<16} {topic['score']:>3}/{topic['max_score']:<3} "
-                     f"{topic['status']:<12} {topic['title']}")
+        lines.append(paint(f"{topic['id']:<16} {topic['score']:>3}/{topic['max_score']:<3} "
+                           f"{topic['status']:<12}", topic["status"], bold=True) + f" {topic['title']}")
         if topic["status"] in ("not_started", "error") or (topic["status"] == "timeout" and not topic["checks"]):
             lines.extend(_wrap(topic["message"], "    "))
             if topic["status"] == "not_started":
                 continue
         for check in topic["checks"]:
-            head = (f"  {MARKS[check['outcome']]:<7} {check['name']} ({check['kind']}) "
-                    f"{check['points']}/{check['max_points']}{_speedup_note(check)}")
-            lines.append(head)
+            mark = paint(f"{MARKS[check['outcome']]:<7}", check["outcome"])
+            lines.append(f"  {mark} {check['name']} ({check['kind']}) "
+                         f"{check['points']}/{check['max_points']}")
+            lines.extend(_evidence(check))
             if check["outcome"] != "passed" and topic["status"] != "error":
                 lines.extend(_wrap(check["message"], "          "))
             lines.extend(_printed(check))
         for leftover in topic.get("leftovers", []):
             lines.append(f"  cleaned up after the suite: {leftover}")
         if topic["status"] in ("failed", "timeout") and "hint" in topic:
-            lines.extend(_wrap(f"hint: {topic['hint']}", "  "))
+            lines.extend(_wrap(f"hint: {topic['hint']} (More: `grade hint {topic['id']}`.)", "  "))
     lines.append("")
-    lines.append(closing_line(scorecard, json_path, write_error))
+    closing = closing_line(scorecard, json_path, write_error)
+    everything = scorecard["score"] == scorecard["max_score"] > 0
+    lines.append(paint(closing, "passed" if everything else "failed", bold=True) if colour else closing)
     return "\n".join(lines)

@@ -7,7 +7,6 @@ SCHEMA_VERSION and schema.json (the scorecard's JSON Schema).
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import platform
@@ -17,22 +16,28 @@ from pathlib import Path
 
 from grader import __version__
 from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.integrity import grader_digest, sha256_of
 from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 from grader.topics import Topic
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+UNKNOWN_STUDENT = {"name": None, "login": None, "repository": None, "commit": None,
+                   "source": "unknown"}
 NOT_GRADED = ("Not graded: the run was interrupted before this topic finished, so it counts 0 of "
               "its {points} points. Run `grade {id}` to grade it.")
+NOT_GRADED_AFTER_FAILURE = ("Not graded: --exitfirst stopped at the first failure, in an earlier "
+                            "topic. Run `grade {id}` to grade it.")
 
 
 def check_entry(check: CheckResult, with_output: bool = False) -> dict:
-    """A check as the scorecard shows it. A skipped check neither earns nor costs points.
+    """A check as the scorecard shows it. A skipped check neither earns nor costs points, unless
+    --exitfirst skipped it: then it counts in the maximum, as a check not graded.
 
     with_output (grade --verbose) adds what the student's code printed during the check.
     """
-    counted = check.outcome != "skipped"
+    counted = check.outcome != "skipped" or check.stopped_early
     metrics = dict(check.metrics)
     if not counted:
         metrics["points_if_run"] = check.max_points
@@ -109,8 +114,8 @@ def topic_entry(run: TopicRun, with_output: bool = False) -> dict:
     return entry
 
 
-def not_graded_entry(topic: Topic) -> dict:
-    """A topic an interrupted run never graded: no points, but its maximum still counts."""
+def not_graded_entry(topic: Topic, message: str = NOT_GRADED) -> dict:
+    """A topic a run never graded: no points, but its maximum still counts."""
     return {
         "id": topic.id,
         "title": topic.title,
@@ -118,14 +123,9 @@ def not_graded_entry(topic: Topic) -> dict:
         "score": 0,
         "max_score": topic.points,
         "status": "not_graded",
-        "message": NOT_GRADED.format(points=topic.points, id=topic.id),
+        "message": message.format(points=topic.points, id=topic.id),
         "checks": [],
     }
-
-
-def sha256_of(path: Path) -> str | None:
-    """The file's SHA-256, or None when it does not exist."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def environment(settings: Settings) -> dict:
@@ -144,14 +144,42 @@ def environment(settings: Settings) -> dict:
     }
 
 
+def integrity(runs: list[TopicRun], settings: Settings) -> dict:
+    """Hashes of the suites and student files graded, and of the grader's own code."""
+    return {
+        "suites": {run.topic.id: sha256_of(settings.suite_path(run.topic)) for run in runs},
+        "graded_files": {run.topic.id: sha256_of(run.topic.module_file(settings.target.package_dir))
+                         for run in runs},
+        "grader": grader_digest(),
+        "suites_source": settings.suites_source,
+        "suites_dir": str(settings.suites_dir),
+    }
+
+
+def focus(settings: Settings) -> dict | None:
+    """The checks a focused run was limited to, and whether it stopped at the first failure;
+    None for a full run, whose scores can stand for the topics'."""
+    if not settings.selected_checks and not settings.exitfirst:
+        return None
+    return {"checks": {topic_id: list(names) for topic_id, names in settings.selected_checks},
+            "exitfirst": settings.exitfirst}
+
+
 def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
-                    duration_s: float, interrupted: bool = False) -> dict:
-    """The whole scorecard for these runs; when interrupted, every topic asked for and not run
-    is listed as not graded, so the maximum score is the full run's."""
+                    duration_s: float, interrupted: bool = False, student: dict | None = None,
+                    stopped_early: bool = False) -> dict:
+    """The whole scorecard for these runs; when interrupted (Ctrl-C) or stopped_early
+    (--exitfirst), every topic asked for and not run is listed as not graded, so the maximum
+    score is the full run's.
+
+    student is who was graded (see grader.instructors.identity); unknown when not given.
+    """
     topics = [topic_entry(run, settings.verbose) for run in runs]
-    if interrupted:
+    if interrupted or stopped_early:
         graded = {run.topic.id for run in runs}
-        topics += [not_graded_entry(topic) for topic in settings.topics if topic.id not in graded]
+        message = NOT_GRADED if interrupted else NOT_GRADED_AFTER_FAILURE
+        topics += [not_graded_entry(topic, message) for topic in settings.topics
+                   if topic.id not in graded]
     return {
         "schema_version": SCHEMA_VERSION,
         "kit_version": __version__,
@@ -159,16 +187,14 @@ def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
         "duration_s": round(duration_s, 3),
         "target": {"name": settings.target.label, "package": settings.target.package,
                    "path": str(settings.target.package_dir)},
+        "student": student or UNKNOWN_STUDENT,
         "environment": environment(settings),
         "interrupted": interrupted,
+        "focus": focus(settings),
         "score": sum(t["score"] for t in topics),
         "max_score": sum(t["max_score"] for t in topics),
         "topics": topics,
-        "integrity": {
-            "suites": {run.topic.id: sha256_of(run.topic.suite_path) for run in runs},
-            "graded_files": {run.topic.id: sha256_of(run.topic.module_file(settings.target.package_dir))
-                             for run in runs},
-        },
+        "integrity": integrity(runs, settings),
     }
 
 

@@ -29,6 +29,7 @@ PROCESS_DIED = (
     "call os._exit() or sys.exit() in the parent, nor kill it; only child processes should exit."
 )
 NOT_RUN = "Not run: the suite stopped during an earlier check ({culprit})."
+STOPPED_AT_FIRST_FAILURE = "Not run: --exitfirst stopped at the first check that did not pass ({first})."
 SUITE_DID_NOT_START = (
     "The suite for this topic did not start (exit code {code}), so nothing was graded; its last "
     "output was: {output}. Look there for the cause; if it points at neither your code nor this "
@@ -61,6 +62,9 @@ class CheckResult:
     message: str
     metrics: dict = field(default_factory=dict)
     not_started: bool = False
+    # Skipped because --exitfirst stopped the suite before it: its points still count in the
+    # maximum, so that stopping early never raises the percentage.
+    stopped_early: bool = False
     duration_s: float = 0.0
     # What the student's code printed during the check, suite source removed and cut short.
     stdout: str = ""
@@ -81,9 +85,13 @@ class TopicRun:
 
 
 def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: float,
-              exit_code: int | None, watchdog_fired: bool = False, duration_s: float = 0.0, leftovers: tuple[str, ...] = (),
-              log_tail: str = "") -> TopicRun:
-    """The TopicRun for a suite that wrote these events and then ended as described."""
+              exit_code: int | None, watchdog_fired: bool = False, duration_s: float = 0.0,
+              leftovers: tuple[str, ...] = (), log_tail: str = "", exitfirst: bool = False) -> TopicRun:
+    """The TopicRun for a suite that wrote these events and then ended as described.
+
+    exitfirst: the suite was asked to stop at the first check that did not pass, so checks after
+    that one are skipped, not lost to a crash.
+    """
     common = {"topic": topic, "duration_s": round(duration_s, 3), "leftovers": leftovers,
               "log_tail": log_tail}
     collected = next((e["checks"] for e in events if e["event"] == "collected"), None)
@@ -104,7 +112,10 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
     elif imported and not imported["ok"]:
         problem, message = "error", imported["message"]
     missing = [check["name"] for check in collected if check["name"] not in reported]
-    if missing and problem is None:
+    first_failure = next((e["name"] for e in reported.values() if e["outcome"] != "passed"), None)
+    stopped_early = (exitfirst and missing and problem is None and first_failure is not None
+                     and all(name in reported for name in started))
+    if missing and problem is None and not stopped_early:
         # The suite stopped before every check reported: during the first one that started and
         # never finished, or between two checks when none did.
         culprit = next((name for name in started if name not in reported), None)
@@ -125,6 +136,9 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
                                       metrics=event["metrics"], not_started=event["not_started"],
                                       duration_s=event["duration_s"], stdout=event["stdout"],
                                       stderr=event["stderr"]))
+        elif stopped_early:
+            checks.append(CheckResult(**base, outcome="skipped", stopped_early=True,
+                                      message=STOPPED_AT_FIRST_FAILURE.format(first=first_failure)))
         elif culprit is None or name == culprit:
             checks.append(CheckResult(**base, outcome=problem, message=message))
         else:

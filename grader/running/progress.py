@@ -1,8 +1,8 @@
 """The line on stderr that shows grading is alive: which topic, which check, for how long.
 
-A check that runs for more than a few seconds is shown with its elapsed time, so a student
-waiting on a hang sees what is running instead of a silent screen. On a terminal the line is
-rewritten in place; in a log (CI), a line is added every few seconds instead.
+On a terminal the line is rewritten in place with the check running and its elapsed time, so a
+student sees each check go by, and what is running when something hangs. In a log (CI), a check
+that runs for more than a few seconds gets a line every few seconds instead.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-# A check is shown once it has run this long; quicker ones would only flicker.
+# In a log, a check is named once it has run this long; quicker ones would only add lines.
 SHOW_AFTER_S = 3.0
 # In a log, how often a still-running check gets a line of its own.
 LOG_EVERY_S = 5.0
@@ -34,11 +34,11 @@ class ProgressLine:
 
     def check_running(self, check: str | None, elapsed_s: float) -> None:
         """Called while a suite runs: the check now running (None between checks) and for how long."""
-        if check is None or elapsed_s < SHOW_AFTER_S:
+        if check is None:
             return
         if self.interactive:
             self._replace_line(f"{self._prefix} {check} running for {elapsed_s:.0f} s")
-        elif elapsed_s - self._logged_at >= LOG_EVERY_S:
+        elif elapsed_s >= SHOW_AFTER_S and elapsed_s - self._logged_at >= LOG_EVERY_S:
             self._logged_at = elapsed_s - elapsed_s % LOG_EVERY_S
             self._write(f"\n    {check} still running after {self._logged_at:.0f} s")
 

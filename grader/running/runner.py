@@ -33,12 +33,17 @@ IMPORT_ROOT = "import-root"
 GRADER_DIR = Path(__file__).resolve().parent.parent
 
 
-def suite_command(topic: Topic) -> list[str]:
-    """The pytest command line for one topic's suite (time limits come from the suite plugin)."""
+def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: bool = False) -> list[str]:
+    """The pytest command line for one topic's suite (time limits come from the suite plugin).
+
+    checks, when given, are the only checks run; exitfirst stops at the first that fails. The
+    kit's own pytest.ini applies to private suites too, so that they run as the public ones do.
+    """
+    selected = [f"{suite_path}::test_{name}" for name in checks] or [str(suite_path)]
     return [
-        sys.executable, "-m", "pytest", str(topic.suite_path),
-        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-p", "grader.running.suite_plugin",
+        sys.executable, "-m", "pytest", *selected,
+        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(suite_path.parent),
+        "-p", "grader.running.suite_plugin", *(["-x"] if exitfirst else []),
     ]
 
 
@@ -56,14 +61,14 @@ def make_import_root(target: Target, workdir: Path) -> Path:
     return root
 
 
-def student_facing_output(lines: list[str], topic: Topic, target: Target,
+def student_facing_output(lines: list[str], suite_path: Path, target: Target,
                           import_root: Path) -> list[str]:
     """The suite's output as a student may see it: their own file paths, not the suite's source."""
     real = str(target.package_dir)
     # pytest names files relative to the suite's working folder, which holds the import root.
     linked = (str(import_root / target.package), os.path.join(IMPORT_ROOT, target.package))
     lines = [line.replace(linked[0], real).replace(linked[1], real) for line in lines]
-    return hide_suite_source(lines, topic.suite_path.read_text(encoding="utf-8"))
+    return hide_suite_source(lines, suite_path.read_text(encoding="utf-8"))
 
 
 def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[str, str]:
@@ -171,7 +176,8 @@ def run_topic(topic: Topic, settings: Settings,
         started = time.monotonic()
         with open(workdir / OUTPUT_FILE, "wb") as log:
             proc = subprocess.Popen(
-                suite_command(topic),
+                suite_command(settings.suite_path(topic), settings.checks_for(topic),
+                              settings.exitfirst),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
                 env=suite_environment(topic, settings, workdir),
                 **system.popen_group_options(),
@@ -190,7 +196,7 @@ def run_topic(topic: Topic, settings: Settings,
                 new_segments - system.mapped_elsewhere(new_segments))
         output = student_facing_output(
             _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
-            topic, settings.target, import_root)
+            settings.suite_path(topic), settings.target, import_root)
         return interpret(
             topic,
             read_events(workdir / EVENTS_FILE),
@@ -201,4 +207,5 @@ def run_topic(topic: Topic, settings: Settings,
             duration_s=duration,
             leftovers=tuple(leftover_processes) + tuple(f"shared memory {s}" for s in leftover_segments),
             log_tail="\n".join(output[-LOG_TAIL_LINES:]),
+            exitfirst=settings.exitfirst,
         )

@@ -1,0 +1,44 @@
+"""Hashes that let an instructor see whether a scorecard came from an unedited kit.
+
+The scorecard carries the SHA-256 of each suite that graded it, of each student file it graded,
+and one digest of the grader's own code: every module and data file of the installed `grader`
+package, the suites excepted (they have their own hashes). An edited line anywhere in the grader
+changes the digest, whatever the edit was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+GRADER_DIR = Path(__file__).resolve().parent.parent
+# Written by Python, not by anyone: they follow from the sources already hashed.
+NOT_HASHED = {"__pycache__"}
+
+
+def sha256_of(path: Path) -> str | None:
+    """The file's SHA-256, or None when it does not exist."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def grader_files(grader_dir: Path = GRADER_DIR) -> list[Path]:
+    """The grader's own files, in a fixed order: everything in the package but the suites."""
+    suites = grader_dir / "suites"
+    return sorted(path for path in grader_dir.rglob("*")
+                  if path.is_file() and suites not in path.parents
+                  and not NOT_HASHED.intersection(path.relative_to(grader_dir).parts)
+                  and path.suffix not in (".pyc", ".pyo"))
+
+
+def grader_digest(grader_dir: Path = GRADER_DIR) -> str:
+    """One SHA-256 over the grader's files: their paths within the package and their bytes."""
+    digest = hashlib.sha256()
+    for path in grader_files(grader_dir):
+        digest.update(path.relative_to(grader_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def suite_digests(suites_dir: Path, topic_ids) -> dict[str, str | None]:
+    """The SHA-256 of each topic's suite file in this folder (None when it has none)."""
+    return {topic_id: sha256_of(Path(suites_dir) / f"test_{topic_id}.py") for topic_id in topic_ids}

@@ -1,0 +1,1 @@
+"""The student's loop: progress, hints, reset and watch mode."""

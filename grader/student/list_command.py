@@ -1,0 +1,36 @@
+"""`grade list`: every topic with its last score, a progress bar and the next topic to work on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.student.last_run import LastRunError, last_results
+from grader.student.progress import render_progress
+from grader.topics import Topic, all_topics
+
+
+def kept_by_instructor(topic: Topic) -> bool:
+    """True when the instructor keeps this topic's suite, so that it cannot be graded here."""
+    return topic.private_suite and not topic.suite_path.is_file()
+
+
+@click.command("list")
+@click.option("--json", "json_path", default="scorecard.json", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The scorecard of your last `grade` run, where the scores are read from.")
+def list_topics(json_path: Path) -> None:
+    """Show each topic's last score, your progress and the topic to do next.
+
+    Topics come in lesson order, with the scores of the last scorecard: nothing is graded
+    again. Run `grade TOPIC` to update a score.
+    """
+    try:
+        results = last_results(json_path)
+    except LastRunError as error:
+        click.echo(f"{error} Until then every topic shows 0.", err=True)
+        results = {}
+    topics = all_topics()
+    kept = frozenset(topic.id for topic in topics if kept_by_instructor(topic))
+    click.echo(render_progress(topics, results, kept))

@@ -1,0 +1,85 @@
+"""`grade reset TOPIC`: put the original stub back, keeping the student's file as a backup."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from grader.settings import SettingsError, require_topic_modules, resolve_target
+from grader.student.stubs import backup_path, keep_backup, stub_path, write_stub
+from grader.student.topic_param import TOPIC
+from grader.topics import Topic, all_topics
+
+NOTHING_TO_RESET = "{file} is already the original stub: nothing to reset."
+RESTORED_MISSING = "{file} was missing; the original stub is back in its place."
+QUESTION = "Replace {file} with the original stub? Your file is kept as {backup}"
+NEEDS_YES = ("{file} differs from the original stub, and there is no terminal to ask whether to "
+             "replace it. Run `grade reset {id} --yes` to replace it; your file is kept as a "
+             "backup beside it.")
+DECLINED = "Nothing changed: {file} is as you left it."
+RESTORED = "Restored {file} to the original stub. Your file is kept as {backup}."
+NOT_RESET = "Could not reset {file} ({reason}); it is unchanged."
+NO_STUB = ("The kit holds no original stub for {id} ({stub} is missing); reinstall the kit with "
+           "`python -m pip install -e .` and try again.")
+
+
+def stdin_is_interactive() -> bool:
+    """True when someone at a terminal can answer a question."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def shown(path: Path) -> str:
+    """The path as the student would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@click.command("reset")
+@click.argument("topic", type=TOPIC)
+@click.option("--target", default="exercises", show_default=True, metavar="PATH",
+              help="The folder of topic modules holding the file to reset: exercises, or a path.")
+@click.option("-y", "--yes", is_flag=True,
+              help="Replace without asking; your file is still kept as a backup.")
+def reset(topic: Topic, target: str, yes: bool) -> None:
+    """Put TOPIC's original stub back, keeping your file as a backup.
+
+    Restores exercises/TOPIC.py to start the topic again. Your file is first copied beside it
+    as TOPIC.py.bak-YYYYmmdd-HHMMSS (an existing backup is never overwritten), so nothing you
+    wrote is lost. Asks before replacing unless --yes.
+    """
+    try:
+        package = resolve_target(target)
+        require_topic_modules(package, all_topics())
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    stub = stub_path(topic)
+    if not stub.is_file():
+        raise click.ClickException(NO_STUB.format(id=topic.id, stub=stub))
+    file = topic.module_file(package.package_dir.resolve())
+    try:
+        if not file.exists():
+            write_stub(topic, file)
+            click.echo(RESTORED_MISSING.format(file=shown(file)))
+            return
+        if file.read_bytes() == stub.read_bytes():
+            click.echo(NOTHING_TO_RESET.format(file=shown(file)))
+            return
+        now = datetime.now()
+        if not yes:
+            if not stdin_is_interactive():
+                raise click.ClickException(NEEDS_YES.format(file=shown(file), id=topic.id))
+            question = QUESTION.format(file=shown(file), backup=shown(backup_path(file, now)))
+            if not click.confirm(question, default=False):
+                click.echo(DECLINED.format(file=shown(file)))
+                return
+        backup = keep_backup(file, now)
+        write_stub(topic, file)
+    except OSError as error:
+        raise click.ClickException(NOT_RESET.format(file=shown(file),
+                                                    reason=error.strerror or error)) from None
+    click.echo(RESTORED.format(file=shown(file), backup=shown(backup)))
