@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 import time
 from datetime import datetime, timezone
@@ -25,7 +24,7 @@ from grader.student.history import record_run
 from grader.settings import (Settings, SettingsError, require_topic_modules, resolve_cpus,
                              resolve_selection, resolve_start_method, resolve_suites,
                              resolve_target)
-from grader.topics import all_topics, get_topic, topic_ids
+from grader.topics import all_topics, get_topic, topic_ids, unknown_topic_message
 
 # Exit statuses besides 0 (graded) and click's 2 (usage error); the command's help lists them.
 EXIT_BELOW_FAIL_UNDER = 1
@@ -61,19 +60,12 @@ class GradeCommand(click.Command):
             formatter.write_dl([(topic.id, topic.title) for topic in all_topics()])
 
 
-def _unknown(name: str, commands: list[str]) -> str:
-    close = difflib.get_close_matches(name, topic_ids() + commands, n=1)
-    return f"{name} (did you mean {close[0]}?)" if close else name
-
-
 def choose_topics(names: tuple[str, ...], commands: list[str] = ()):
     """The topics named, in lesson order (all of them when none is); a usage error names any
     unknown one with the closest topic or command."""
     unknown = [name for name in names if name not in topic_ids()]
     if unknown:
-        raise click.UsageError(
-            f"unknown topic {', '.join(_unknown(name, list(commands)) for name in unknown)}. "
-            f"Valid topics: {', '.join(topic_ids())}.")
+        raise click.UsageError(unknown_topic_message(unknown, list(commands)))
     if not names:
         return all_topics()
     return tuple(get_topic(name) for name in topic_ids() if name in names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -130,3 +131,13 @@ def get_topic(topic_id: str) -> Topic:
         if topic.id == topic_id:
             return topic
     raise KeyError(topic_id)
+
+
+def unknown_topic_message(names: list[str], also: list[str] = ()) -> str:
+    """What to say about names that are no topic: for each the closest topic (or other word in
+    `also`, such as a command's name), then every valid topic."""
+    def guessed(name: str) -> str:
+        close = difflib.get_close_matches(name, topic_ids() + list(also), n=1)
+        return f"{name} (did you mean {close[0]}?)" if close else name
+    return (f"unknown topic {', '.join(guessed(name) for name in names)}. "
+            f"Valid topics: {', '.join(topic_ids())}.")

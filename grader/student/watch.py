@@ -22,7 +22,8 @@ from watchdog.observers.polling import PollingObserver
 from grader.grading import grade
 from grader.settings import SettingsError, resolve_target
 from grader.student.last_run import LastRunError, last_results
-from grader.topics import all_topics, topic_ids
+from grader.student.topic_param import TOPIC
+from grader.topics import Topic, all_topics, topic_ids
 
 # A save is complete once no event has come for this long.
 QUIET_S = 0.3
@@ -103,7 +104,7 @@ def _grade_now(ctx: click.Context, topic_id: str, target: str, json_path: Path) 
 
 
 @click.command("watch")
-@click.argument("topic", required=False)
+@click.argument("topic", required=False, type=TOPIC)
 @click.option("--target", default="exercises", show_default=True,
               help="The folder of topic modules to watch and grade.")
 @click.option("--json", "json_path", default="scorecard.json", show_default=True,
@@ -112,13 +113,11 @@ def _grade_now(ctx: click.Context, topic_id: str, target: str, json_path: Path) 
               help="Look for saves by polling, where file events do not arrive (network drives, "
                    "some containers and shared folders).")
 @click.pass_context
-def watch(ctx: click.Context, topic: str | None, target: str, json_path: Path, poll: bool) -> None:
+def watch(ctx: click.Context, topic: Topic | None, target: str, json_path: Path, poll: bool) -> None:
     """Grade TOPIC (or the first one not passed yet), then again each time a topic file is saved.
 
     Saving exercises/<topic>.py grades that topic. Ctrl-C stops watching.
     """
-    if topic is not None and topic not in topic_ids():
-        ctx.invoke(grade, topics=(topic,))  # the same unknown-topic message as `grade`
     try:
         folder = resolve_target(target).package_dir
     except SettingsError as error:
@@ -126,7 +125,7 @@ def watch(ctx: click.Context, topic: str | None, target: str, json_path: Path, p
     saved: queue.Queue = queue.Queue()
     observer, how = start_observer(SavedTopics(folder, saved), folder, poll)
     try:
-        _grade_now(ctx, topic or first_unfinished(json_path), target, json_path)
+        _grade_now(ctx, topic.id if topic else first_unfinished(json_path), target, json_path)
         while True:
             click.echo(WATCHING.format(folder=folder) + f" ({how})")
             for topic_id in next_save(saved):
