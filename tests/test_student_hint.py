@@ -3,6 +3,8 @@
 import json
 
 import pytest
+
+import grader.topics
 from click.testing import CliRunner
 
 from grader.student import topic_param
@@ -26,7 +28,7 @@ def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     topics = {"demo": DEMO, "silent": SILENT}
     monkeypatch.setattr(topic_param, "get_topic", lambda name: topics[name])
-    monkeypatch.setattr(topic_param, "topic_ids", lambda: list(topics))
+    monkeypatch.setattr(grader.topics, "topic_ids", lambda: list(topics))
     return tmp_path
 
 
