@@ -3,10 +3,9 @@
 import json
 
 import pytest
-
-import grader.topics
 from click.testing import CliRunner
 
+import grader.topics
 from grader.student import topic_param
 from grader.student.hint_command import hint
 from grader.student.hint_record import RECORD_PATH, HintRecordError, read_shown, write_shown
