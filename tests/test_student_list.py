@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from grader.student.last_run import LastRunError, NoLastRun, TopicResult, last_results
 from grader.student.list_command import list_topics
-from grader.student.progress import next_topic, progress_bar, render_progress
+from grader.student.progress_table import next_topic, progress_bar, render_progress
 from grader.topics import Hint, Topic, all_topics
 from tests.conftest import KIT_ROOT
 

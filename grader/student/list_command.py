@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from grader.student.last_run import LastRunError, last_results
-from grader.student.progress import render_progress
+from grader.student.progress_table import render_progress
 from grader.topics import Topic, all_topics
 
 
