@@ -20,8 +20,8 @@ from grader import __version__
 from grader.instructors import class_report, gradebook
 from grader.instructors.collect import collect
 from grader.instructors.gradebook import (FEW_CPUS, GRADER_EDITED, OTHER_KIT_VERSION,
-                                          SAME_AS_SOLUTION, SIGNATURE, SUITES_EDITED, TIMED_OUT,
-                                          Reference, Student, build_gradebook, card_flags,
+                                          PARTIAL_RUN, SAME_AS_SOLUTION, SIGNATURE, SUITES_EDITED,
+                                          TIMED_OUT, Reference, Student, build_gradebook, card_flags,
                                           gradebook_csv, gradebook_rows, instructor_reference,
                                           latest_per_student)
 from grader.instructors.scorecard_files import Loaded, NotAScorecard, load_all, parse_scorecard
@@ -102,6 +102,9 @@ def edited(change) -> dict:
     (lambda c: topic(c, "shared_values").update(status="timeout"), TIMED_OUT, "shared_values"),
     (lambda c: c["integrity"]["graded_files"].update(pool_map=SOLUTION_POOL_MAP), SAME_AS_SOLUTION,
      "pool_map"),
+    (lambda c: c.update(interrupted=True), PARTIAL_RUN, "interrupted"),
+    (lambda c: c.update(focus={"checks": {"pool_map": ["speedup"]}, "exitfirst": False}),
+     PARTIAL_RUN, "focused"),
 ])
 def test_each_flag_is_raised_alone_with_its_reason(change, flag, reason):
     assert flags_of(edited(change)) == {flag: reason}
@@ -228,8 +231,8 @@ def test_csv_columns_and_rows():
     assert header == ["student", "name", "login", "repository", "commit", "generated_at",
                       "process_basics", "pool_map", "shared_values", "total", "max_score",
                       "percent", "flags", "grader_edited", "suites_edited", "other_kit_version",
-                      "few_cpus", "timed_out", "signature", "same_as_solution", "scorecards",
-                      "file"]
+                      "few_cpus", "timed_out", "signature", "same_as_solution", "partial_run",
+                      "scorecards", "file"]
     table = [dict(zip(header, row)) for row in rows]
     assert [r["student"] for r in table] == ["alice", "bob"]
     assert {k: table[0][k] for k in ("process_basics", "pool_map", "shared_values", "total",
@@ -397,3 +400,10 @@ def test_wild_speedups_neither_break_nor_swamp_the_chart():
     page = class_page([huge, nan, with_speedup(card("carol"), -3.0)])
     assert "nan" not in page.lower()
     assert page.count('class="tick"') <= 10
+
+
+def test_the_cpus_override_the_grader_writes_is_the_one_the_gradebook_flags():
+    from grader.instructors.gradebook import cpu_flag
+    from grader.settings import resolve_cpus
+    written = resolve_cpus(4).source
+    assert cpu_flag({"usable_cpus": 4, "usable_cpus_source": written}).startswith("4 usable CPU(s) set by --cpus")

@@ -31,8 +31,9 @@ FEW_CPUS = "few_cpus"
 TIMED_OUT = "timed_out"
 SIGNATURE = "signature"
 SAME_AS_SOLUTION = "same_as_solution"
+PARTIAL_RUN = "partial_run"
 FLAGS = (GRADER_EDITED, SUITES_EDITED, OTHER_KIT_VERSION, FEW_CPUS, TIMED_OUT, SIGNATURE,
-         SAME_AS_SOLUTION)
+         SAME_AS_SOLUTION, PARTIAL_RUN)
 FLAG_MEANINGS = {
     GRADER_EDITED: "the grader's code differs from this kit's",
     SUITES_EDITED: "graded by a suite that is neither this kit's nor one of the private suites",
@@ -41,6 +42,7 @@ FLAG_MEANINGS = {
     TIMED_OUT: "a topic timed out",
     SIGNATURE: "unsigned (while a signing key is set) or tampered with since it was signed",
     SAME_AS_SOLUTION: "a graded file is byte for byte a reference solution",
+    PARTIAL_RUN: "not a full run: interrupted, or limited to some checks (--check, -x)",
 }
 CPU_OVERRIDE_SOURCES = ("--cpus", "GRADER_USABLE_CPUS")
 
@@ -150,6 +152,10 @@ def card_flags(card: dict, reference: Reference, signature: str) -> dict[str, st
               if integrity["graded_files"].get(topic_id) == solution]
     if copies:
         flags[SAME_AS_SOLUTION] = ", ".join(copies)
+    partial = [why for why, found in (("interrupted", card.get("interrupted")),
+                                      ("focused", card.get("focus"))) if found]
+    if partial:
+        flags[PARTIAL_RUN] = ", ".join(partial)
     return flags
 
 
