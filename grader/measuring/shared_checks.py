@@ -5,6 +5,7 @@ Each one asserts, like a check does, and records its figures through the check's
 
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 from grader.reporting.feedback import mismatch
@@ -12,6 +13,19 @@ from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
+
+
+def assert_not_in_grading_process(records, call: str, advice: str) -> set[int]:
+    """The pids that ran these task records; fails, with advice, when the grading process ran any.
+
+    records come from a TaskLog; an empty list passes here (a check that needs work to have run
+    says so itself).
+    """
+    pids = {record.pid for record in records}
+    assert os.getpid() not in pids, (
+        f"Called {call}: the tasks ran inside the grading process itself, not in worker "
+        f"processes. {advice}")
+    return pids
 
 
 def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable, name: str,

@@ -18,6 +18,7 @@ import pytest
 
 from grader.measuring.callback_threads import ArrivingJobs, RaceAmplifiedTracker, ThreadErrors
 from grader.measuring.workloads.jobs import JobRejected, ProgressLog, SquareOrReject
+from grader.measuring.shared_checks import assert_not_in_grading_process
 from grader.measuring.workloads.tasks import TaskLog
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
@@ -93,14 +94,13 @@ def student_line(tb) -> str:
 
 
 def assert_ran_in_workers(log: TaskLog, call: str) -> None:
-    pids = {record.pid for record in log.read()}
-    assert pids, (
+    records = log.read()
+    assert records, (
         f"Called {call}: it returned before any job had finished. Wait for every task and its "
         "callback: pool.close() then pool.join().")
-    assert os.getpid() not in pids, (
-        f"Called {call}: the jobs ran inside the grading process itself, not in worker "
-        "processes. multiprocessing.pool.ThreadPool has the same apply_async, but its workers "
-        "are threads of your own process; use multiprocessing.Pool.")
+    assert_not_in_grading_process(
+        records, call, "multiprocessing.pool.ThreadPool has the same apply_async, but its "
+        "workers are threads of your own process; use multiprocessing.Pool.")
 
 
 def filed_wrong(found: dict, expected: dict) -> list:

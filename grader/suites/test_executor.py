@@ -1,6 +1,5 @@
 """Checks for executor (lesson: ProcessPoolExecutor, the modern pool interface)."""
 
-import os
 import time
 from concurrent.futures.process import BrokenProcessPool
 
@@ -9,7 +8,8 @@ import pytest
 from grader.measuring import baselines
 from grader.running import system
 from grader.reporting.feedback import mismatch, shown
-from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.measuring.shared_checks import (assert_not_in_grading_process,
+                                            assert_parallel_map_speeds_up)
 from grader.reporting.verdicts import ANY_CALL
 from grader.measuring.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash
 from grader.measuring.workloads.tasks import TaskLog, nap
@@ -35,12 +35,13 @@ POOL_WAITS_FOREVER = (
 )
 
 
+THREADS_ADVICE = ("Submit them to a ProcessPoolExecutor (a ThreadPoolExecutor runs them on threads "
+                  "of your own process, which take turns on the GIL).")
+
+
 def assert_ran_in_workers(log: TaskLog, call: str) -> set[int]:
-    pids = {record.pid for record in log.read()}
-    assert pids and os.getpid() not in pids, (
-        f"Called {call}: the tasks ran inside the grading process itself, not in worker "
-        "processes. Submit them to a ProcessPoolExecutor (a ThreadPoolExecutor runs them on "
-        "threads of your own process, which take turns on the GIL).")
+    pids = assert_not_in_grading_process(log.read(), call, THREADS_ADVICE)
+    assert pids, f"Called {call}: no task ran at all. Submit each item to the executor."
     return pids
 
 

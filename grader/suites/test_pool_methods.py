@@ -17,6 +17,7 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, measure_speedup
 from grader.measuring.workloads.items import StaggeredSquare, WaitsForATask
+from grader.measuring.shared_checks import assert_not_in_grading_process
 from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ITEMS = [0, 1, 2, 3, 4, 5]
@@ -59,10 +60,9 @@ def take_all(results) -> list[tuple[object, float]]:
 
 
 def assert_ran_in_workers(records, call: str) -> None:
-    pids = {record.pid for record in records}
-    assert records and os.getpid() not in pids, (
-        f"{call} computed the results in the grading process itself, not in worker processes. "
-        "Hand the items to the pool's method and let the workers call func.")
+    assert records, f"{call}: no task ran at all. Hand the items to the pool's method."
+    assert_not_in_grading_process(records, call, "Hand the items to the pool's method and let the "
+                                                "workers call func.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
