@@ -14,7 +14,7 @@ import pytest
 from grader.running import system
 from grader.measuring.pitfalls import call_with_ctrl_c, under_every_start_method
 from grader.measuring.transfer import PickledBytes, SegmentWatch, pickled_size
-from grader.measuring.workloads.arrays import in_shared_memory
+from student_runtime.workloads.arrays import in_shared_memory
 
 
 def test_pickled_bytes_counts_what_goes_down_a_pipe_and_nothing_after():

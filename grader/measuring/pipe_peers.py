@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from grader.running import system
-from grader.measuring.workloads.pipes import read_report, run_and_report
+from student_runtime.workloads.pipes import read_report, run_and_report
 
 # The first answer waits for the worker to start, which is slowest under spawn on a busy machine.
 ANSWER_WAIT_S = 3.0

@@ -10,7 +10,7 @@ from typing import Callable
 
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
+from student_runtime.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
 

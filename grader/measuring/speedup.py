@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The student's speedup must reach this fraction of the speedup the kit's own parallel run
 # reached at the same moment (never more than IDEAL_EFFICIENCY of the ideal gain allows).

@@ -15,7 +15,7 @@ from grader.reporting.feedback import mismatch
 from grader.measuring.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
 from grader.measuring.transfer import PickledBytes, pickled_size
 from grader.reporting.verdicts import describe, pickling_problem
-from grader.measuring.workloads.waiting import FailsOn, LookupTable, SlowSquare
+from student_runtime.workloads.waiting import FailsOn, LookupTable, SlowSquare
 
 WORKERS = 2
 ITEMS = list(range(10))

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from grader.measuring.callback_threads import ArrivingJobs, RaceAmplifiedTracker, ThreadErrors
-from grader.measuring.workloads.jobs import JobRejected, ProgressLog, SquareOrReject
+from student_runtime.workloads.jobs import JobRejected, ProgressLog, SquareOrReject
 from grader.measuring.shared_checks import assert_not_in_grading_process
-from grader.measuring.workloads.tasks import TaskLog
+from student_runtime.workloads.tasks import TaskLog
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
 

@@ -11,8 +11,8 @@ from grader.reporting.feedback import mismatch, shown
 from grader.measuring.shared_checks import (assert_not_in_grading_process,
                                             assert_parallel_map_speeds_up)
 from grader.reporting.verdicts import ANY_CALL
-from grader.measuring.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash
-from grader.measuring.workloads.tasks import TaskLog, nap
+from student_runtime.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash
+from student_runtime.workloads.tasks import TaskLog, nap
 
 # Two tasks whose completion order differs by less than this may arrive either way round.
 SAME_MOMENT_S = 0.04

@@ -19,7 +19,7 @@ import pytest
 
 from grader.measuring import leftovers
 from grader.measuring.manager_races import measure_round_trip, race_manager
-from grader.measuring.workloads.items import StaggeredSquare
+from student_runtime.workloads.items import StaggeredSquare
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
 from grader.running import system

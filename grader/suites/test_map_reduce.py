@@ -7,7 +7,7 @@ import pytest
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.workloads.words import (RecordingMapper, corpus_for, count_by_the_rule, word_corpus)
+from student_runtime.workloads.words import (RecordingMapper, corpus_for, count_by_the_rule, word_corpus)
 
 RULE = ("lowercase each line, and count every maximal run of the letters a to z as a word "
         "(re.findall(r'[a-z]+', line.lower())); digits, hyphens and punctuation separate words")

@@ -17,8 +17,8 @@ import pytest
 
 from grader.measuring import leftovers, pipelines
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
-from grader.measuring.workloads.stages import BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue
-from grader.measuring.workloads.tasks import square
+from student_runtime.workloads.stages import BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue
+from student_runtime.workloads.tasks import square
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
 from grader.running import system

@@ -17,9 +17,9 @@ import pytest
 
 from grader.measuring.pipe_peers import END_WAIT_S, WorkerWatch, drive_worker
 from grader.measuring.pitfalls import under_every_start_method
-from grader.measuring.workloads.items import StaggeredSquare
-from grader.measuring.workloads.pipes import DIED_WITH, NumberedLines, invert, reply
-from grader.measuring.workloads.tasks import TaskLog
+from student_runtime.workloads.items import StaggeredSquare
+from student_runtime.workloads.pipes import DIED_WITH, NumberedLines, invert, reply
+from student_runtime.workloads.tasks import TaskLog
 from grader.reporting.feedback import mismatch
 from grader.reporting.verdicts import blocking_call, describe, pickling_problem
 

@@ -7,7 +7,7 @@ import pytest
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
-from grader.measuring.workloads.tasks import ChunkCountingFunction, square
+from student_runtime.workloads.tasks import ChunkCountingFunction, square
 
 SMALL_TASKS = 20_000
 CHUNKS_PER_WORKER = 4

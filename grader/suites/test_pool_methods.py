@@ -16,9 +16,9 @@ import pytest
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, measure_speedup
-from grader.measuring.workloads.items import StaggeredSquare, WaitsForATask
+from student_runtime.workloads.items import StaggeredSquare, WaitsForATask
 from grader.measuring.shared_checks import assert_not_in_grading_process
-from grader.measuring.workloads.tasks import TaskLog, TimedWork, iterations_for
+from student_runtime.workloads.tasks import TaskLog, TimedWork, iterations_for
 
 ITEMS = [0, 1, 2, 3, 4, 5]
 WORKERS = 2

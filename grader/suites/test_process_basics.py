@@ -9,7 +9,7 @@ from grader.measuring import baselines
 from grader.measuring import leftovers
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.workloads.tasks import (LargeResult, PausedSquare, TimedWork, exit_with, iterations_for, raise_error, sleep_forever)
+from student_runtime.workloads.tasks import (LargeResult, PausedSquare, TimedWork, exit_with, iterations_for, raise_error, sleep_forever)
 
 DEADLINE_S = 0.5
 # A hung child must be stopped soon after the deadline; terminate() and join() take milliseconds.

@@ -25,7 +25,7 @@ import time
 import pytest
 
 from grader.measuring.process_exits import describe_exit_problems, watch_exits
-from grader.measuring.workloads.streams import (DIED_EXIT_CODE, Batch, LargeItem, RecordingHandler,
+from student_runtime.workloads.streams import (DIED_EXIT_CODE, Batch, LargeItem, RecordingHandler,
                                                 produced, tally)
 from grader.reporting.feedback import MAX_SHOWN, mismatch, shown
 from grader.reporting.verdicts import ANY_CALL

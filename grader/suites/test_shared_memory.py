@@ -14,7 +14,7 @@ import pytest
 from grader.measuring import baselines
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.measuring.transfer import PickledBytes, SegmentWatch
-from grader.measuring.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
+from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
 
 WORKERS = 2
 # 16 MB: large enough that sending the data instead of the name cannot hide in the overhead.

@@ -13,8 +13,8 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
 from grader.measuring.speedup import PARALLEL_THREADS_CPUS, gil_enabled, measure_run
-from grader.measuring.workloads.tasks import PausedSquare, TimedWork, iterations_for, square
-from grader.measuring.workloads.waiting import WaitingSquare
+from student_runtime.workloads.tasks import PausedSquare, TimedWork, iterations_for, square
+from student_runtime.workloads.waiting import WaitingSquare
 
 # Threads on CPU work take as long as serial under the GIL, so this check's work is kept short.
 THREADS_WORK_CPU_S = 0.3

@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The status a producer dies with when told to die partway; os._exit runs no cleanup at all.
 DIED_WITH = 70

@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
 class WaitingSquare:

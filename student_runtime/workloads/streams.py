@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The exit code of a consumer that the handler kills mid-stream, as the operating system or a
 # crash in C code would kill it: no exception, no clean-up, no task_done().

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
 class StaggeredSquare:

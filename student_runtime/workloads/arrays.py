@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
 def in_shared_memory(block) -> bool:

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from pathlib import Path
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
 class QueueRanDry(AssertionError):

@@ -8,7 +8,7 @@ import random
 import re
 import time
 
-from grader.measuring.workloads.tasks import TaskLog, TaskRecord
+from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # Words of the corpus; they appear capitalised, in capitals, joined by hyphens and followed by
 # punctuation, beside numbers, so that only the exact tokenising rule counts them right.
