@@ -18,6 +18,7 @@ from grader.reporting.scorecard import (build_scorecard, check_writable, topic_s
                                         write_atomically)
 from grader.reporting.shown_output import MAX_CHECK_OUTPUT_LINES
 from grader.running.outcomes import TopicRun
+from grader.running import isolation, system
 from grader.running.progress import ProgressLine
 from grader.running.runner import run_topic
 from grader.student.history import record_run
@@ -165,7 +166,8 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
             exitfirst=exitfirst,
         )
         settings = replace(settings, selected_checks=resolve_selection(topic_checks,
-                                                                      settings.suites_dir))
+                                                                      settings.suites_dir),
+                           isolation=isolation.decide())
         require_topic_modules(settings.target, all_topics())
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
@@ -175,6 +177,8 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
         raise click.UsageError(JSON_NOT_WRITABLE.format(
             path=settings.json_path, reason=error.strerror or error)) from None
     click.echo(settings.describe(), err=True)
+    # Orphans of the student's processes are adopted here, and killed after each topic.
+    system.become_subreaper()
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.monotonic()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.running import system
+from grader.running.isolation import Isolation
 from grader.topics import SUITES_DIR, Topic
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +128,8 @@ class Settings:
     # to stop at the first check that does not pass.
     selected_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exitfirst: bool = False
+    # Who the student's code runs as (decided once, before the first topic); None: not decided.
+    isolation: Isolation | None = None
 
     def checks_for(self, topic: Topic) -> tuple[str, ...]:
         """The checks of this topic to run; empty for all of them."""

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.running import system
+from grader.running.student_process import STUDENT_PATH
 from grader.cli import main
 from grader.reporting.scorecard import load_schema
 
@@ -67,8 +68,18 @@ def _results_history_in_a_scratch_folder(tmp_path_factory, monkeypatch):
                         tmp_path_factory.mktemp("state") / ".grade" / "last-results.json")
 
 
+@pytest.fixture(scope="session")
+def reference_solutions_path(tmp_path_factory) -> str:
+    """A folder holding only the reference solutions, for the student's process of a grading run:
+    many known-wrong versions reuse the reference for the functions they do not break."""
+    folder = tmp_path_factory.mktemp("student-path")
+    system.link_directory(KIT_ROOT / "solutions", folder / "solutions")
+    folder.chmod(0o755)
+    return str(folder)
+
+
 @pytest.fixture
-def grade(tmp_path):
+def grade(tmp_path, reference_solutions_path):
     """Run `grade ARGS...` in-process and return a Graded; asserts the run left nothing behind."""
 
     def run(*args: str) -> Graded:
@@ -76,7 +87,8 @@ def grade(tmp_path):
         segments_before = system.shared_memory_segments()
         run_id = uuid.uuid4().hex
         result = CliRunner().invoke(main, [*args, "--json", str(json_path)],
-                                    env={"PYTHONPATH": str(KIT_ROOT), RUN_MARKER: run_id},
+                                    env={"PYTHONPATH": str(KIT_ROOT), RUN_MARKER: run_id,
+                                         STUDENT_PATH: reference_solutions_path},
                                     catch_exceptions=False)
         assert result.exit_code in (0, 1), result.output
         scorecard = json.loads(json_path.read_text())

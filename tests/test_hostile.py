@@ -108,12 +108,16 @@ def test_c_loop_holding_the_gil(grade):
 
 
 def test_orphaned_grandchildren_are_killed_and_reported(grade):
-    # Under fork the orphans leave the process tree; the suite's process group still finds them.
+    # Under fork the orphans leave the process tree; the grader adopts them (where the platform
+    # allows) or finds them by process group, and reports them at the check or the topic.
     topic = graded_topic(grade, "orphan", "process_basics", "--start-method", "fork")
-    assert topic["leftovers"], "the orphaned grandchildren should be reported"
+    reported = [c["message"] for c in topic["checks"] if "started by one of your processes"
+                in c["message"]]
+    assert topic["leftovers"] or reported, "the orphaned grandchildren should be reported"
     assert all(leftover.startswith("pid ") for leftover in topic["leftovers"])
     # Forked children carry the grader's command line: it must not leak into any message.
-    assert not any("suites" in leftover or "pytest" in leftover for leftover in topic["leftovers"])
+    shown = " ".join([*topic["leftovers"], *reported])
+    assert "suites" not in shown and "pytest" not in shown
 
 
 @pytest.mark.slow

@@ -32,10 +32,10 @@ def settings_for(target):
                     cpus=system.CpuCount(2, "CPU affinity"))
 
 
-def test_import_root_holds_only_the_target_and_the_grader(shadowed_target, tmp_path_factory):
+def test_import_root_holds_only_the_target_and_the_kit(shadowed_target, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("work")
     root = make_import_root(resolve_target(str(shadowed_target)), workdir)
-    assert sorted(p.name for p in root.iterdir()) == ["grader", "mine"]
+    assert sorted(p.name for p in root.iterdir()) == ["grader", "mine", "student_runtime"]
     assert (root / "mine" / "pool_map.py").resolve() == (shadowed_target / "pool_map.py").resolve()
 
 

@@ -1,21 +1,16 @@
 """What a check left behind: processes still running, or never joined, named as the student knows them.
 
-psutil sees a leftover process only as a pid and a command line, and under fork that command line
-is the grader's own. The Process objects the student's code created in the grading process know
-more: a Pool's worker, an executor's worker, a Manager's server, or a Process running a named
+psutil sees a leftover process only as a pid and a command line. The Process objects the
+student's code created know more, and its process names them when asked
+(student_runtime.instruments.started): a Pool's worker, an executor's worker, a Manager's server, or a Process running a named
 function. Each kind gets the advice that fits it: a pool wants `with`, a child that never ends
 wants terminate() then join(), and "join every process" would hang on that one.
 """
 
 from __future__ import annotations
 
-import multiprocessing.process
-import time
-import weakref
 from collections import Counter
 from dataclasses import dataclass
-
-from grader.running import system
 
 MAX_LISTED = 4
 
@@ -45,65 +40,29 @@ UNJOINED = (
 )
 
 
-# Process.start() forgets its target (to break a reference cycle), so it is noted here first.
-_targets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def remember_targets() -> None:
-    """From now on, note the target of every Process started in this process."""
-    original = multiprocessing.process.BaseProcess.start
-    if getattr(original, "remembers_targets", False):
-        return
-
-    def start(self):
-        _targets[self] = getattr(self, "_target", None)
-        return original(self)
-
-    start.remembers_targets = True
-    multiprocessing.process.BaseProcess.start = start
-
-
 @dataclass(frozen=True)
 class Started:
-    """A process the student's code started from the grading process, as the student knows it."""
+    """A process the student's code started, as the student knows it."""
 
     pid: int
     kind: str  # "pool", "executor", "manager" or "process"
     label: str
 
 
-def started_processes() -> dict[int, Started]:
-    """The processes started from this process and not yet joined, by pid."""
+def labels_from(answer) -> dict[int, Started]:
+    """Started processes from the student's process's answer (pid -> [kind, label]).
+
+    What the student's process says about itself only words the message, so anything malformed
+    is dropped rather than trusted.
+    """
     found = {}
-    for proc in list(multiprocessing.process._children):
-        pid = proc.pid
-        if pid is not None:
-            found[pid] = _classify(proc)
+    if isinstance(answer, dict):
+        for pid, value in answer.items():
+            if (isinstance(pid, int) and isinstance(value, list) and len(value) == 2
+                    and value[0] in ("pool", "executor", "manager", "process")
+                    and isinstance(value[1], str)):
+                found[pid] = Started(pid, value[0], value[1][:120])
     return found
-
-
-def _classify(proc) -> Started:
-    target = _targets.get(proc)
-    module = getattr(target, "__module__", "") or ""
-    name = getattr(target, "__qualname__", getattr(target, "__name__", "")) or ""
-    if module == "multiprocessing.pool" or "PoolWorker" in proc.name:
-        return Started(proc.pid, "pool", "a Pool worker")
-    if module == "concurrent.futures.process":
-        return Started(proc.pid, "executor", "a ProcessPoolExecutor worker")
-    if module == "multiprocessing.managers":
-        return Started(proc.pid, "manager", "a Manager's server process")
-    if name:
-        return Started(proc.pid, "process", f"a Process running {name}()")
-    return Started(proc.pid, "process", f"a {type(proc).__name__}")
-
-
-def module_level_pools(module) -> list[str]:
-    """The names of the module's globals that hold a process pool or executor."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.pool import Pool
-
-    return sorted(name for name, value in vars(module).items()
-                  if isinstance(value, (Pool, ProcessPoolExecutor)))
 
 
 def describe_leftovers(pids: list[int], started: dict[int, Started],
@@ -127,37 +86,3 @@ def describe_leftovers(pids: list[int], started: dict[int, Started],
     todo = "; ".join(advice[kind] for kind in kinds)
     return (f"left {len(pids)} process(es) running after it returned: {shown}. To fix it, "
             f"{todo}")
-
-
-def unjoined_since(before: set) -> list:
-    """Processes started after `before` was taken whose exit status nobody collected.
-
-    A process leaves multiprocessing's own registry when join() (or is_alive()) sees it end;
-    one still there, with no return code read, was never waited for.
-    """
-    return [proc for proc in list(multiprocessing.process._children)
-            if proc not in before and proc._popen is not None and proc._popen.returncode is None]
-
-
-def snapshot() -> set:
-    """The processes started from this process and not yet joined, to compare with later."""
-    return set(multiprocessing.process._children)
-
-
-def ended_but_unjoined(before: set, wait_s: float = 1.0) -> list:
-    """Processes started after `before` that have ended but were never joined.
-
-    A child that was just terminated may take a moment to die, so this waits up to wait_s for
-    the unjoined ones to stop; one still running then is a leftover, not an unjoined process.
-    """
-    unjoined = unjoined_since(before)
-    deadline = time.monotonic() + wait_s
-    while any(system.is_running(p.pid) for p in unjoined) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return [p for p in unjoined if not system.is_running(p.pid)]
-
-
-def reap(processes: list) -> None:
-    """Collect the exit status of processes that have ended, as their join() would have."""
-    for process in processes:
-        process.join(0.5)

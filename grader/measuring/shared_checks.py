@@ -15,14 +15,16 @@ from student_runtime.workloads.tasks import TaskLog, TimedWork, iterations_for
 ORDERED_RESULTS = "Return every result, in the order of the items."
 
 
-def assert_not_in_grading_process(records, call: str, advice: str) -> set[int]:
-    """The pids that ran these task records; fails, with advice, when the grading process ran any.
+def assert_not_in_grading_process(records, call: str, advice: str,
+                                  student_pid: int | None = None) -> set[int]:
+    """The pids that ran these task records; fails, with advice, when the student's own process
+    (the one the grader calls into) ran any.
 
     records come from a TaskLog; an empty list passes here (a check that needs work to have run
     says so itself).
     """
     pids = {record.pid for record in records}
-    assert os.getpid() not in pids, (
+    assert (student_pid or os.getpid()) not in pids, (
         f"Called {call}: the tasks ran inside the grading process itself, not in worker "
         f"processes. {advice}")
     return pids
@@ -30,7 +32,7 @@ def assert_not_in_grading_process(records, call: str, advice: str) -> set[int]:
 
 def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable, name: str,
                                   plan: SpeedupPlan, task_log: TaskLog, check_report,
-                                  advice: str = ORDERED_RESULTS) -> None:
+                                  advice: str = ORDERED_RESULTS, student=None) -> None:
     """Judge `student_map(func, items, workers)` on CPU work beside `reference_map`.
 
     The work is WORK_CPU_S of CPU split into plan.tasks TimedWork tasks; the structure decides
@@ -41,7 +43,7 @@ def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable
     verdict, got, expected = measure_speedup(
         run_student=lambda: student_map(work, seeds, plan.workers),
         run_reference=lambda: reference_map(work, seeds, plan.workers),
-        log=task_log, plan=plan)
+        log=task_log, plan=plan, student_pid=student.pid if student else None)
     check_report.record(verdict.metrics, verdict.message)
     assert verdict.passed, verdict.message
     if expected is None:  # time was not judged, so the kit's own run was not made

@@ -18,6 +18,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+import psutil
+
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The student's speedup must reach this fraction of the speedup the kit's own parallel run
@@ -153,13 +155,27 @@ def evidence_from(records: list[TaskRecord], wall_s: float, parent_cpu_s: float,
     )
 
 
-def measure_run(run: Callable[[], object], log: TaskLog) -> tuple[RunEvidence, object]:
-    """Run one parallel version of the tasks; return its evidence and what it returned."""
+def measure_run(run: Callable[[], object], log: TaskLog,
+                parent_pid: int | None = None) -> tuple[RunEvidence, object]:
+    """Run one parallel version of the tasks; return its evidence and what it returned.
+
+    parent_pid is the process that makes the call: the student's process for the student's
+    run, this one (the default) for the kit's own.
+    """
     log.clear()
-    wall, cpu = time.monotonic(), time.process_time()
+    parent = psutil.Process(parent_pid or os.getpid())
+    wall, cpu = time.monotonic(), _cpu_s(parent)
     result = run()
-    wall, cpu = time.monotonic() - wall, time.process_time() - cpu
-    return evidence_from(log.read(), wall, cpu, os.getpid()), result
+    wall, cpu = time.monotonic() - wall, _cpu_s(parent) - cpu
+    return evidence_from(log.read(), wall, cpu, parent.pid), result
+
+
+def _cpu_s(proc: psutil.Process) -> float:
+    try:
+        times = proc.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system
 
 
 def _threads_problem(evidence: RunEvidence, x: float) -> str:
@@ -279,8 +295,8 @@ def judge(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupPlan
 
 
 def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[], object],
-                    log: TaskLog, plan: SpeedupPlan, rounds: int = ROUNDS
-                    ) -> tuple[SpeedupVerdict, object, object]:
+                    log: TaskLog, plan: SpeedupPlan, rounds: int = ROUNDS,
+                    student_pid: int | None = None) -> tuple[SpeedupVerdict, object, object]:
     """Time the student's run beside the kit's own, until one round passes or rounds run out.
 
     A structural failure is final at once, and the kit's run is then skipped: no amount of
@@ -291,7 +307,7 @@ def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[
     best: SpeedupVerdict | None = None
     student_result = reference_result = None
     for number in range(1, rounds + 1):
-        student, student_result = measure_run(run_student, log)
+        student, student_result = measure_run(run_student, log, student_pid)
         reference = None
         if plan.timing_possible and structural_problem(student, plan) is None:
             reference, reference_result = measure_run(run_reference, log)

@@ -6,11 +6,15 @@ the student and words it. Messages are named constants so the kit's tests can re
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import os
+import signal
 from pathlib import Path
 
-import pickle
-
 import pytest
+
+from grader.call_errors import CallTimedOut, StudentException, StudentProcessDied
 
 STUCK_MESSAGE = "Did not finish within {timeout:g} s and was stopped{where}{waiting}. {advice}"
 # A key of a check's timeout advice that applies whatever call the check hung in.
@@ -68,46 +72,126 @@ class LeftBehind(Exception):
         self.brief = brief or message
 
 
+PROCESS_ENDED = (
+    "Your code ended its own process during this check ({how}){where}. Only child processes "
+    "should exit: do not call os._exit() or sys.exit() in the function the grader calls, nor "
+    "kill its process. The grader started it again for the next check."
+)
+CRASHED = (
+    "Your code's process crashed during this check ({how}){where}: the interpreter itself "
+    "failed, as it does when memory that is no longer mapped is read (a NumPy view of a shared "
+    "segment that was closed, say). Keep every view of a segment only while the segment is "
+    "open. The grader started it again for the next check."
+)
+CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+
+
 def describe(error: BaseException) -> str:
     """'TypeName: first line of the message'."""
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    name = error.type_name if isinstance(error, StudentException) else type(error).__name__
+    return f"{name}: {text[0]}" if text else name
 
 
-def where(tb, student_file: Path) -> str:
-    """' at exercises/topic.py:LINE' for the deepest frame of the traceback in the student's file."""
+def where(error, student_file: Path) -> str:
+    """' at exercises/topic.py:LINE' for the deepest frame of the error in the student's file.
+
+    error is a StudentException, a CallTimedOut, or a list of (file, line, function) frames.
+    """
+    frames = frames_of(error)
     found = ""
-    target = str(student_file.resolve())
+    target = os.path.normcase(str(student_file.resolve()))
+    name = os.path.normcase(student_file.name)
     shown = f"{student_file.parent.name}/{student_file.name}"
-    while tb is not None:
-        if str(Path(tb.tb_frame.f_code.co_filename).resolve()) == target:
-            found = f" at {shown}:{tb.tb_lineno}"
-        tb = tb.tb_next
+    for path, line, _ in frames:
+        path = os.path.normcase(str(path))
+        # The student's process imports a linked or copied package: match its last parts.
+        if path == target or (os.path.basename(path) == name and
+                              os.path.basename(os.path.dirname(path)) == os.path.normcase(
+                                  student_file.parent.name)):
+            found = f" at {shown}:{line}"
     return found
+
+
+def frames_of(error) -> list:
+    """(file, line, function) frames, deepest last, of a StudentException, a CallTimedOut, a
+    traceback, or a list of such frames."""
+    if hasattr(error, "tb_frame"):
+        frames = []
+        while error is not None:
+            frames.append((error.tb_frame.f_code.co_filename, error.tb_lineno,
+                           error.tb_frame.f_code.co_name))
+            error = error.tb_next
+        return frames
+    if isinstance(error, list):
+        return error
+    return getattr(error, "frames", None) or getattr(error, "stack", None) or []
 
 
 def pickling_problem(error: BaseException) -> str | None:
     """The message for an error raised because something could not be sent to a process."""
     text = str(error)
-    if isinstance(error, pickle.PicklingError) or "local object" in text:
+    is_pickling = (error.is_a("PicklingError") if isinstance(error, StudentException)
+                   else type(error).__name__ == "PicklingError")
+    if is_pickling or "local object" in text:
         return FUNCTION_NOT_PICKLABLE
     if "pickle" in text or "through inheritance" in text:
         return OBJECT_NOT_PICKLABLE
     return None
 
 
-def blocking_call(tb) -> str | None:
-    """The multiprocessing call a timed-out check was waiting in, such as 'Process.join'."""
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        module = tb.tb_frame.f_globals.get("__name__", "")
-        if module.startswith(("multiprocessing", "concurrent.futures")):
-            qualname = getattr(code, "co_qualname", code.co_name)
+def blocking_call(frames: list) -> str | None:
+    """The multiprocessing call a hung call was waiting in, such as 'Process.join'.
+
+    frames are (file, line, function), deepest last, from the stacks of the student's process.
+    """
+    for path, line, function in frames_of(frames):
+        module = _stdlib_module(str(path))
+        if module and module.startswith(("multiprocessing", "concurrent.futures")):
+            qualname = _qualname_at(module, function, line)
             # Named as the student knows them: Process.join, Connection.recv.
             return (qualname.removeprefix("Base").replace("BaseProcess", "Process")
                     .replace("_ConnectionBase", "Connection"))
-        tb = tb.tb_next
     return None
+
+
+def _stdlib_module(path: str) -> str | None:
+    """multiprocessing.connection for .../lib/python3.X/multiprocessing/connection.py."""
+    parts = Path(path).with_suffix("").parts
+    for package in ("multiprocessing", "concurrent"):
+        if package in parts:
+            dotted = parts[parts.index(package):]
+            return ".".join(dotted[:-1] if dotted[-1] == "__init__" else dotted)
+    return None
+
+
+def _qualname_at(module_name: str, function: str, line: int) -> str:
+    """The qualified name of the function of this name whose code holds this line."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return function
+    for _, kind in inspect.getmembers(module, inspect.isclass):
+        candidate = kind.__dict__.get(function)
+        code = getattr(candidate, "__code__", None)
+        if code is not None and code.co_firstlineno <= line:
+            lines = [number for _, _, number in code.co_lines() if number]
+            if lines and line <= max(lines):
+                return f"{kind.__qualname__}.{function}"
+    return function
+
+
+def process_ended(error: StudentProcessDied, student_file: Path) -> str:
+    """The message for a call whose process ended: an exit, a kill, or a crash of the interpreter."""
+    code = error.returncode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        template = CRASHED if name in CRASH_SIGNALS else PROCESS_ENDED
+        return template.format(how=f"killed by {name}", where="")
+    return PROCESS_ENDED.format(how=f"exit code {code}", where="")
 
 
 def check_verdict(phases: dict, summary: str, metrics: dict, student_file: Path,
@@ -145,20 +229,35 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
     error = excinfo.value
     if isinstance(error, pytest.skip.Exception):
         return {"outcome": "skipped", "message": str(error.msg)}
+    if isinstance(error, CallTimedOut):
+        call = blocking_call(error.stack)
+        return {"outcome": "timeout", "message": STUCK_MESSAGE.format(
+            timeout=timeout_s, where=where(error, student_file),
+            waiting=f", waiting in {call}()" if call else "",
+            advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
+    if isinstance(error, StudentProcessDied):
+        return {"outcome": "failed", "message": process_ended(error, student_file)}
     if "pytest-timeout" in str(error):
+        # A suite that still calls the student's code inside the grading process (in_grader).
         call = blocking_call(excinfo.tb)
         return {"outcome": "timeout", "message": STUCK_MESSAGE.format(
             timeout=timeout_s, where=where(excinfo.tb, student_file),
             waiting=f", waiting in {call}()" if call else "",
             advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
-    if isinstance(error, NotImplementedError):
+    if (isinstance(error, StudentException) and error.is_a(NotImplementedError)) or \
+            isinstance(error, NotImplementedError):
         return {"outcome": "failed", "not_started": True,
                 "message": f"{NOT_STARTED_PREFIX}{error}" if str(error) else NOT_STARTED_PREFIX}
+    if isinstance(error, StudentException) and error.is_a(AttributeError) and \
+            error.fields.get("name") and "module" in error.message:
+        return {"outcome": "failed", "message": FUNCTION_MISSING.format(
+            path=f"{student_file.parent.name}/{student_file.name}", name=error.fields["name"])}
     if isinstance(error, (AssertionError, MissingFunction)):
         return {"outcome": "failed", "message": str(error)}
     pickling = pickling_problem(error)
+    place = error if isinstance(error, StudentException) else excinfo.tb
     if pickling:
         return {"outcome": "failed", "message": pickling.format(
-            error=describe(error), where=where(excinfo.tb, student_file))}
+            error=describe(error), where=where(place, student_file))}
     return {"outcome": "failed",
-            "message": RAISED.format(error=describe(error), where=where(excinfo.tb, student_file))}
+            "message": RAISED.format(error=describe(error), where=where(place, student_file))}

@@ -110,7 +110,8 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
     if importing and imported is None:
         problem, message = "timeout", IMPORT_HUNG.format(module=importing["module"])
     elif imported and not imported["ok"]:
-        problem, message = "error", imported["message"]
+        problem = "timeout" if imported.get("hung") else "error"
+        message = imported["message"]
     missing = [check["name"] for check in collected if check["name"] not in reported]
     first_failure = next((e["name"] for e in reported.values() if e["outcome"] != "passed"), None)
     stopped_early = (exitfirst and missing and problem is None and first_failure is not None

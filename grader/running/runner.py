@@ -22,6 +22,7 @@ from grader.running.outcomes import TopicRun, hide_suite_source, interpret
 from grader.settings import Settings, Target
 from grader.running.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
+from student_runtime import __file__ as _student_runtime_init
 
 LOG_TAIL_LINES = 25
 # How often the runner looks at the suite while it runs, to report the check in progress.
@@ -31,6 +32,7 @@ EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "outpu
 # Not a valid module name, so that the suite's working folder, on its path too, cannot import it.
 IMPORT_ROOT = "import-root"
 GRADER_DIR = Path(__file__).resolve().parent.parent
+STUDENT_RUNTIME_DIR = Path(_student_runtime_init).resolve().parent
 
 
 def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: bool = False) -> list[str]:
@@ -48,17 +50,26 @@ def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: boo
 
 
 def make_import_root(target: Target, workdir: Path) -> Path:
-    """A folder in workdir holding only the target package and the grader, for the suite's path.
-
-    Putting the target's parent folder on the path would make its siblings importable too, and
-    a folder named `json` or `random` beside the target would hide the standard library's.
-    The links must outlive the suite: spawned workers import the student's module by name.
+    """A folder in workdir holding the grader and the kit's student-side code, for the suite's
+    path. Putting their parent folders on the path would make their siblings importable too.
     """
     root = workdir / IMPORT_ROOT
     root.mkdir()
+    # Only for the suites not yet moved to the student's process (running/in_grader.py).
     system.link_directory(target.package_dir, root / target.package)
     system.link_directory(GRADER_DIR, root / GRADER_DIR.name)
+    system.link_directory(STUDENT_RUNTIME_DIR, root / STUDENT_RUNTIME_DIR.name)
     return root
+
+
+# Secrets the grader's own process may hold but the suite process has no use for.
+SECRET_MARKERS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL")
+
+
+def without_secrets(environ) -> dict[str, str]:
+    """The environment less anything that looks like a secret (the signing key, CI tokens)."""
+    return {name: value for name, value in environ.items()
+            if not any(marker in name.upper() for marker in SECRET_MARKERS)}
 
 
 def student_facing_output(lines: list[str], suite_path: Path, target: Target,
@@ -71,9 +82,10 @@ def student_facing_output(lines: list[str], suite_path: Path, target: Target,
     return hide_suite_source(lines, suite_path.read_text(encoding="utf-8"))
 
 
-def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[str, str]:
-    """The suite's environment: ours, the import root first on the path, and SuiteEnv."""
-    env = dict(os.environ)
+def suite_environment(topic: Topic, settings: Settings, workdir: Path,
+                      scratch: Path | None = None) -> dict[str, str]:
+    """The suite's environment: ours less secrets, the import root first on the path, SuiteEnv."""
+    env = without_secrets(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(workdir / IMPORT_ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONFAULTHANDLER"] = "1"
@@ -91,6 +103,9 @@ def suite_environment(topic: Topic, settings: Settings, workdir: Path) -> dict[s
         check_timeout_override_s=settings.check_timeout_s or 0.0,
         events_path=str(workdir / EVENTS_FILE),
         watchdog_path=str(workdir / WATCHDOG_FILE),
+        scratch_dir=str(scratch or workdir / "student"),
+        student_user=settings.isolation.user.name if settings.isolation and settings.isolation.user else "",
+        python_cpu_count=settings.python_cpu_count or 0,
     ).to_environ())
     return env
 
@@ -169,17 +184,20 @@ def run_topic(topic: Topic, settings: Settings,
     `on_progress(check, elapsed_s)` is called a few times a second while the suite runs.
     """
     deadline = settings.deadline_for(topic)
-    with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp:
-        workdir = Path(tmp)
+    user = settings.isolation.user if settings.isolation else None
+    with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp, \
+            tempfile.TemporaryDirectory(prefix=f"grade-student-{topic.id}-") as student_tmp:
+        workdir, scratch = Path(tmp), Path(student_tmp)
         import_root = make_import_root(settings.target, workdir)
-        segments_before = system.shared_memory_segments()
+        segments_before = system.shared_memory_segments(semaphores=True)
+        children_before = system.child_pids()
         started = time.monotonic()
         with open(workdir / OUTPUT_FILE, "wb") as log:
             proc = subprocess.Popen(
                 suite_command(settings.suite_path(topic), settings.checks_for(topic),
                               settings.exitfirst),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
-                env=suite_environment(topic, settings, workdir),
+                env=suite_environment(topic, settings, workdir, scratch),
                 **system.popen_group_options(),
             )
             try:
@@ -187,13 +205,17 @@ def run_topic(topic: Topic, settings: Settings,
             finally:
                 # Also on Ctrl-C: the suite sits in its own session and would not see it.
                 leftover_processes = system.kill_group(proc)
+                # Whatever of the student's left the suite's tree (an adopted orphan) or runs as
+                # the student's user: nothing of the topic's outlives it.
+                leftover_processes += system.kill_escaped(children_before, user)
         duration = time.monotonic() - started
         leftover_segments = []
         if segments_before is not None:
-            new_segments = system.shared_memory_segments() - segments_before
+            new_segments = system.shared_memory_segments(semaphores=True) - segments_before
             # The suite's processes are gone: a segment still mapped belongs to another program.
-            leftover_segments = system.remove_segments(
+            leftover_segments = [name for name in system.remove_segments(
                 new_segments - system.mapped_elsewhere(new_segments))
+                if not name.startswith("sem.")]
         output = student_facing_output(
             _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
             settings.suite_path(topic), settings.target, import_root)

@@ -22,6 +22,11 @@ class SuiteEnv:
     check_timeout_override_s: float
     events_path: str
     watchdog_path: str
+    # The folder the student's processes may write to, and the user they run as ("": ours).
+    scratch_dir: str
+    student_user: str
+    # 0 when Python's own CPU count is not overridden (--cpus).
+    python_cpu_count: int
 
     def to_environ(self) -> dict[str, str]:
         """These settings as environment variables for the suite process."""

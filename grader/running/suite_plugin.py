@@ -1,42 +1,56 @@
 """The pytest plugin loaded into every topic's suite process (`-p grader.running.suite_plugin`).
 
-It imports the student's module under a watchdog, gives suites their fixtures (`exercise`,
-`check_report`, `usable_cpus`, `speedup_plan`, `task_log`), guards every check
-against leftover processes and shared-memory segments, and streams one JSON line per event to
-the file the runner named, so whatever happened before a crash or a kill is never lost.
+The suite process judges; the student's code runs in a process of its own (`student_process`),
+started here and imported there, and started again after a check that hung or crashed it. The
+plugin gives suites their fixtures (`exercise`, `student`, `scratch`, `check_report`,
+`usable_cpus`, `speedup_plan`, `task_log`), sets each check's deadline on the student's calls,
+guards every check against leftover processes and shared-memory segments, and streams one JSON
+line per event to the file the runner named, so whatever happened before a crash is never lost.
 """
 
 from __future__ import annotations
 
 import faulthandler
-import importlib
 import json
 import multiprocessing
 import os
 import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from grader.measuring import leftovers
-from grader.running import system
+from grader.running import in_grader, system
 from grader.measuring.speedup import SpeedupPlan, plan_for
 from grader.reporting.shown_output import check_output
+from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentProcess,
+                                            StudentProcessConfig, StudentRaised)
 from grader.running.suite_env import SuiteEnv
-from grader.reporting.verdicts import (ANY_CALL, FUNCTION_MISSING, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
-                             LeftBehind, MissingFunction, check_verdict, describe, where)
-from grader.measuring.workloads.tasks import TaskLog
+from grader.reporting.verdicts import (ANY_CALL, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
+                                       LeftBehind, check_verdict, describe, where)
+from grader.running.outcomes import IMPORT_HUNG
+from student_runtime import agent
+from student_runtime.instruments import started
+from student_runtime.workloads.tasks import TaskLog
 
 KINDS = ("correctness", "speedup", "race", "hygiene")
 # A check's time limit when its suite sets none; suites set limits a few times what the
 # reference solution needs under spawn on a busy 2-core machine, so that a hang is called soon.
 DEFAULT_CHECK_TIMEOUT_S = 10.0
 IMPORT_TIMEOUT_S = 10.0
-# After a check's own timeout, pytest-timeout gets this long to interrupt it; if the code holds
-# the GIL in C and cannot be interrupted, faulthandler ends the whole process instead.
-BACKSTOP_GRACE_S = 3.0
+# The student's calls end at the check's limit; pytest-timeout, and after it faulthandler, are
+# there only for a fault of the grader's own.
+BACKSTOP_GRACE_S = 5.0
+# Where the student's code runs in this process, pytest-timeout gets this long to interrupt it;
+# code stuck in C holding the GIL is then ended by faulthandler, with the whole process.
+IN_GRADER_BACKSTOP_S = 3.0
 LEFTOVER_GRACE_S = 0.5
+# How long the student's process gets to name what it left running.
+NAMING_TIMEOUT_S = 2.0
+
 
 @dataclass
 class CheckReport:
@@ -53,32 +67,26 @@ class CheckReport:
         self.summary = summary
 
 
-class StudentModule:
-    """The student's module, with a friendly error for a function that is not there."""
-
-    def __init__(self, module, path: Path) -> None:
-        self._module, self._path = module, path
-
-    def pools_at_module_level(self) -> list[str]:
-        """The module's globals that hold a process pool (a pitfall the messages point out)."""
-        return leftovers.module_level_pools(self._module)
-
-    def __getattr__(self, name: str):
-        try:
-            return getattr(self._module, name)
-        except AttributeError:
-            raise MissingFunction(FUNCTION_MISSING.format(path=self._path, name=name)) from None
-
-
 class _Run:
-    """This suite process's state: where events go and how the import went."""
+    """This suite process's state: where events go, the student's process and its module."""
 
     def __init__(self, env: SuiteEnv) -> None:
         self.env = env
         self.events = open(env.events_path, "a", encoding="utf-8", buffering=1)
         # faulthandler writes here, not to stderr, which pytest captures and would lose on exit.
         self.watchdog = open(env.watchdog_path, "w", encoding="utf-8")
-        self.module: StudentModule | None = None
+        self.student = StudentProcess(StudentProcessConfig(
+            package=env.package, package_dir=Path(env.package_dir),
+            module=f"{env.package}.{env.topic}", start_method=env.start_method,
+            scratch=Path(env.scratch_dir), python_cpu_count=env.python_cpu_count or None,
+            run_as=system.student_user_named(env.student_user),
+            extra_paths=tuple(p for p in os.environ.get(STUDENT_PATH, "").split(os.pathsep) if p)))
+        self.student_file = Path(env.package_dir) / f"{env.topic}.py"
+        self.module = None
+        self.module_generation = 0
+        # Suites not yet moved to the student's process (in_grader) import the module here.
+        self.in_grader = False
+        self.module_here = None
         self.import_error: str | None = None
         self.phases: dict[str, dict] = {}
         self.exitstatus = 0
@@ -86,6 +94,14 @@ class _Run:
     def emit(self, event: str, **fields) -> None:
         self.events.write(json.dumps({"event": event, **fields}) + "\n")
         self.events.flush()
+
+    def student_module(self):
+        """The student's module in a running student process, imported again after a restart."""
+        if self.import_error is None and (self.module is None or not self.student.alive()
+                                          or self.module_generation != self.student.generation):
+            self.import_error, self.module = _import_student_module(self)
+            self.module_generation = self.student.generation
+        return self.module
 
 
 _run: _Run | None = None
@@ -98,8 +114,10 @@ def pytest_configure(config: pytest.Config) -> None:
     env = SuiteEnv.from_environ()
     if env is None:
         return
+    # The kit's own runs beside the student's (baselines) use the same start method.
     multiprocessing.set_start_method(env.start_method, force=True)
-    leftovers.remember_targets()
+    # A student's process that forks twice is adopted here, not by init, and is found and killed.
+    system.become_subreaper()
     _run = _Run(env)
 
 
@@ -122,45 +140,78 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         kind, points = _check_marker(item)
         checks.append({"name": check_name(item), "kind": kind, "points": points})
     _run.emit("collected", checks=checks)
-    _import_student_module(_run)
-
-
-def _import_student_module(run: _Run) -> None:
-    env = run.env
-    name = f"{env.package}.{env.topic}"
-    path = Path(env.package_dir) / f"{env.topic}.py"
-    run.emit("importing", module=name)
-    faulthandler.dump_traceback_later(env.check_timeout_override_s or IMPORT_TIMEOUT_S, exit=True,
-                                      file=run.watchdog)
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name in (name, env.package):
-            run.import_error = MODULE_MISSING.format(path=path)
-        else:
-            run.import_error = IMPORT_FAILED.format(module=name, error=describe(error),
-                                                    where=where(error.__traceback__, path))
-    except SyntaxError as error:
-        run.import_error = (f"{path}:{error.lineno}: SyntaxError: {error.msg}. Fix it so that "
-                            "the module can be imported; `python -m py_compile` shows the spot.")
-    except BaseException as error:  # noqa: BLE001 - student code may raise anything, even SystemExit
-        run.import_error = IMPORT_FAILED.format(module=name, error=describe(error),
-                                                where=where(error.__traceback__, path))
+    _run.emit("importing", module=_run.student.config.module)
+    _run.in_grader = any("exercise_in_grader" in getattr(item, "fixturenames", ())
+                         for item in session.items)
+    if _run.in_grader:
+        _run.import_error, _run.module_here = in_grader.import_here(
+            _run.student.config.module, _run.env.package, _run.student_file,
+            _run.env.check_timeout_override_s or IMPORT_TIMEOUT_S, _run.watchdog)
     else:
-        run.module = StudentModule(module, path)
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-    run.emit("imported", ok=run.import_error is None, message=run.import_error or "")
+        _run.student_module()
+    _run.emit("imported", ok=_run.import_error is None, message=_run.import_error or "",
+              hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
+
+
+def _import_student_module(run: _Run):
+    """(error message, None) or (None, a handle to the module), from the student's process."""
+    name, path = run.student.config.module, run.student_file
+    run.student.deadline = None
+    try:
+        module = run.student.call(agent.import_module, name, want="handle",
+                                  timeout_s=run.env.check_timeout_override_s or IMPORT_TIMEOUT_S)
+    except CallTimedOut:
+        return IMPORT_HUNG.format(module=name), None
+    except StudentRaised as error:
+        if error.is_a(ModuleNotFoundError) and error.fields.get("name") in (name, run.env.package):
+            return MODULE_MISSING.format(path=path), None
+        if error.is_a(SyntaxError):
+            return (f"{path}:{error.fields.get('lineno')}: SyntaxError: {error.fields.get('msg')}. "
+                    "Fix it so that the module can be imported; `python -m py_compile` shows the "
+                    "spot."), None
+        return IMPORT_FAILED.format(module=name, error=describe(error),
+                                    where=where(error, path)), None
+    except Exception as error:  # noqa: BLE001 - the process died while importing
+        return IMPORT_FAILED.format(module=name, error=describe(error), where=""), None
+    return None, module
 
 
 @pytest.fixture
-def exercise() -> StudentModule:
-    """The student's module for this topic (exercises.<topic>, or the target's own package)."""
+def exercise():
+    """The student's module (exercises.<topic>), as a handle into the student's process."""
     if _run is None:
         pytest.skip("not running under the grader")
-    if _run.module is None:
+    module = _run.student_module()
+    if module is None:
         raise ImportProblem(_run.import_error)
-    return _run.module
+    return module
+
+
+@pytest.fixture
+def exercise_in_grader():
+    """The student's module imported into this process (suites not yet moved; see in_grader)."""
+    if _run is None:
+        pytest.skip("not running under the grader")
+    if _run.module_here is None:
+        raise ImportProblem(_run.import_error)
+    return _run.module_here
+
+
+@pytest.fixture
+def student():
+    """The student's process: `student.call(func, ...)` runs a kit function there."""
+    if _run is None:
+        pytest.skip("not running under the grader")
+    return _run.student
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A fresh folder that the student's processes may write to (and the grader can read)."""
+    folder = Path(tempfile.mkdtemp(prefix="check-", dir=_run.student.config.scratch / "tmp"))
+    if _run.student.config.run_as is not None:
+        _run.student.config.run_as.give(folder)
+    return folder
 
 
 @pytest.fixture
@@ -184,9 +235,20 @@ def speedup_plan(usable_cpus: system.CpuCount) -> SpeedupPlan:
 
 
 @pytest.fixture
-def task_log(tmp_path: Path) -> TaskLog:
+def task_log(scratch: Path) -> TaskLog:
     """A fresh log where instrumented tasks record which process ran them, and when."""
-    return TaskLog(tmp_path / "tasks")
+    return TaskLog(scratch / "tasks")
+
+
+def _student_leftovers() -> list:
+    """The student's processes still running after a check, other than its process's helpers."""
+    student = _run.student
+    if _run.in_grader:
+        # Only this process's own forkserver and resource tracker are meant to outlive a check.
+        return system.live_descendants(exclude=system.multiprocessing_helpers())
+    if not student.alive():
+        return []
+    return system.student_leftovers(student.proc.pid, student.config.run_as)
 
 
 @pytest.fixture(autouse=True)
@@ -194,20 +256,20 @@ def _leftover_guard():
     """Kill processes and remove segments a check leaves behind, and fail the check for it."""
     segments_before = system.shared_memory_segments()
     yield
-    # Only this process's own forkserver and resource tracker are meant to outlive a check; what
-    # the forkserver forked for the student's code is the student's.
-    started = leftovers.started_processes()
-    running = system.live_descendants(exclude=system.multiprocessing_helpers())
-    killed = system.kill_processes(running, grace_s=LEFTOVER_GRACE_S)
+    running = system.wait_until_stopped(_student_leftovers(), LEFTOVER_GRACE_S)
+    labels, module_pools = {}, []
+    if running:
+        labels, module_pools = _names_of_leftovers()
+    killed = system.kill_processes(running)
     removed = []
     if segments_before is not None:
         new = system.shared_memory_segments() - segments_before
-        # Only this process's own: another grading run on this machine may have segments in use.
-        removed = system.remove_segments(new - system.mapped_elsewhere(new, ours={os.getpid()}))
+        # Only the student's: another grading run on this machine may have segments in use.
+        ours = {os.getpid(), *([_run.student.pid] if _run.student.pid else [])}
+        removed = system.remove_segments(new - system.mapped_elsewhere(new, ours=ours))
     problems = []
     if killed:
-        module_pools = _run.module.pools_at_module_level() if _run and _run.module else []
-        problems.append(leftovers.describe_leftovers(killed, started, module_pools))
+        problems.append(leftovers.describe_leftovers(killed, labels, module_pools))
     if removed:
         problems.append(f"left shared-memory segment(s) {', '.join(removed)} behind; call "
                         "close() in every process and unlink() once, in the one that created it")
@@ -217,6 +279,20 @@ def _leftover_guard():
         raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.",
                          brief=f"The grader then stopped and removed the {' and '.join(stopped)} "
                                "it left behind.")
+
+
+def _names_of_leftovers() -> tuple[dict, list[str]]:
+    """What the student's process says about the processes it started (for the message only)."""
+    if _run.in_grader:
+        pools = _run.module_here.pools_at_module_level() if _run.module_here else []
+        return leftovers.labels_from(started.started_processes()), pools
+    try:
+        labels = _run.student.call(started.started_processes, timeout_s=NAMING_TIMEOUT_S)
+        pools = _run.student.call(started.module_level_pools, _run.module,
+                                  timeout_s=NAMING_TIMEOUT_S) if _run.module is not None else []
+    except Exception:  # noqa: BLE001 - naming is a courtesy; a stuck process is killed anyway
+        return {}, []
+    return leftovers.labels_from(labels), [p for p in pools if isinstance(p, str)]
 
 
 def check_timeout(item: pytest.Item) -> float:
@@ -231,8 +307,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if _run is None:
         return
     for item in items:
-        # pytest-timeout reads the closest timeout marker: put ours first.
-        item.add_marker(pytest.mark.timeout(check_timeout(item)), append=False)
+        # pytest-timeout reads the closest timeout marker: put ours first. It stops a check
+        # only where the student's code runs in this process (in_grader); elsewhere the
+        # student's calls end at the limit, and it is there for a fault of the grader's.
+        grace = 0.0 if "exercise_in_grader" in item.fixturenames else BACKSTOP_GRACE_S
+        item.add_marker(pytest.mark.timeout(check_timeout(item) + grace), append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -241,12 +320,17 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
         yield
         return
     _run.emit("started", name=check_name(item))
-    faulthandler.dump_traceback_later(check_timeout(item) + BACKSTOP_GRACE_S, exit=True,
-                                      file=_run.watchdog)
+    limit = check_timeout(item)
+    _run.student.deadline_s = limit
+    _run.student.deadline = time.monotonic() + limit
+    _run.output_offset = _run.student.output_size()
+    backstop = limit + (IN_GRADER_BACKSTOP_S if _run.in_grader else 2 * BACKSTOP_GRACE_S)
+    faulthandler.dump_traceback_later(backstop, exit=True, file=_run.watchdog)
     try:
         yield
     finally:
         faulthandler.cancel_dump_traceback_later()
+        _run.student.deadline = None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -261,25 +345,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if call.when == "teardown":
         del _run.phases[item.nodeid]
         report: CheckReport = getattr(item, "grader_report", None) or CheckReport()
-        student_file = Path(_run.env.package_dir) / f"{_run.env.topic}.py"
-        # The teardown report holds what was captured in all three phases of the check.
-        captured, suite_source = outcome.get_result(), item.path.read_text(encoding="utf-8")
+        suite_source = item.path.read_text(encoding="utf-8")
         advice = dict(report.timeout_advice)
-        module_pools = _run.module.pools_at_module_level() if _run.module else []
+        module_pools = _run.module_here.pools_at_module_level() if _run.module_here else []
         if module_pools:
             # Whatever call it hangs in, a pool kept at module level is the likely cause.
             advice.setdefault(ANY_CALL, leftovers.MODULE_POOL_HANG.format(
                 names="`, `".join(module_pools)))
-        verdict = check_verdict(phases, report.summary, report.metrics, student_file,
+        verdict = check_verdict(phases, report.summary, report.metrics, _run.student_file,
                                 check_timeout(item), advice)
+        if _run.in_grader:
+            captured = outcome.get_result()
+            printed, errors = captured.capstdout, captured.capstderr
+        else:
+            printed, errors = _run.student.output_since(getattr(_run, "output_offset", 0)), ""
         _run.emit("check", name=check_name(item), duration_s=round(phases.pop("duration"), 3),
-                  stdout=check_output(captured.capstdout, suite_source),
-                  stderr=check_output(captured.capstderr, suite_source), **verdict)
+                  stdout=check_output(printed, suite_source),
+                  stderr=check_output(errors, suite_source), **verdict)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _run is not None:
         _run.exitstatus = int(exitstatus)
+        _run.student.stop()
 
 
 @pytest.hookimpl(trylast=True)
@@ -290,6 +378,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     _run.events.close()
     sys.stdout.flush()
     sys.stderr.flush()
-    # Every check has reported and been cleaned up after. Leaving now skips interpreter exit,
-    # where a student's unjoined non-daemon process or stuck pool thread would hang us.
+    # Every check has reported and been cleaned up after; nothing of the grader's needs a
+    # normal interpreter exit.
     os._exit(0)

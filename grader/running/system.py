@@ -124,7 +124,7 @@ def live_descendants(exclude: set[int] = frozenset()) -> list[psutil.Process]:
 def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[int]:
     """Kill these processes after an optional grace period; return the pids that were killed."""
     if grace_s:
-        procs = _wait_until_stopped(procs, grace_s)
+        procs = wait_until_stopped(procs, grace_s)
     killed = []
     for proc in procs:
         try:
@@ -132,7 +132,7 @@ def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[in
             killed.append(proc.pid)
         except psutil.NoSuchProcess:
             pass
-    _wait_until_stopped(procs, 2.0)
+    wait_until_stopped(procs, 2.0)
     return killed
 
 
@@ -175,7 +175,7 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
         # so whatever still runs after a moment is a leak, even a process the forkserver forked
         # (it carries the forkserver's command line). A resource tracker may be kept alive by a
         # leaked process holding its pipe, so it is not counted.
-        members = _wait_until_stopped(members, grace_s)
+        members = wait_until_stopped(members, grace_s)
     leaks = [p for p in members if not _is_resource_tracker(p)]
     descriptions = [describe(p) for p in leaks]
     if os.name != "nt":
@@ -187,7 +187,7 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
     return descriptions
 
 
-def _wait_until_stopped(procs: list[psutil.Process], timeout_s: float) -> list[psutil.Process]:
+def wait_until_stopped(procs: list[psutil.Process], timeout_s: float) -> list[psutil.Process]:
     """Those of procs still running after up to timeout_s.
 
     A process that has exited but is not yet reaped counts as stopped: it is not our child, so
@@ -216,17 +216,18 @@ def _is_running(proc: psutil.Process) -> bool:
         return False
 
 
-def shared_memory_segments() -> set[str] | None:
+def shared_memory_segments(semaphores: bool = False) -> set[str] | None:
     """Names of the POSIX shared-memory segments on this machine; None where they cannot be listed.
 
     Windows frees a segment when its last handle closes, and macOS offers no listing, so only
-    Linux can be checked for leaked segments.
+    Linux can be checked for leaked segments. Named semaphores (sem.*) live there too, and are
+    listed when asked: multiprocessing unlinks its own at once, so one that appears during a
+    topic and lingers was left by a process killed at the wrong moment, or on purpose.
     """
     if not sys.platform.startswith("linux") or not SHM_DIR.is_dir():
         return None
-    # Named semaphores also live here, but multiprocessing unlinks its own at once: one that
-    # lingers belongs to another program and is not ours to remove.
-    return {entry.name for entry in SHM_DIR.iterdir() if not entry.name.startswith("sem.")}
+    return {entry.name for entry in SHM_DIR.iterdir()
+            if semaphores or not entry.name.startswith("sem.")}
 
 
 def mapped_elsewhere(names: set[str], ours: set[int] = frozenset()) -> set[str]:
@@ -300,3 +301,175 @@ def interrupt_main_thread() -> None:
         import _thread
 
         _thread.interrupt_main()
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> bool:
+    """Adopt this process's orphaned descendants, so a double fork cannot leave its tree (Linux).
+
+    A process that forks twice and lets the middle one exit is normally adopted by init and
+    escapes every search of our children; with this set it is adopted by us instead.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+@dataclass(frozen=True)
+class StudentUser:
+    """An unprivileged user that the student's code runs as, when the grader runs as root."""
+
+    name: str
+    uid: int
+    gid: int
+
+    def give(self, path: Path) -> None:
+        """Make path, and everything in it, the student user's own."""
+        os.chown(path, self.uid, self.gid)
+        for root, dirs, files in os.walk(path):
+            for name in dirs + files:
+                try:
+                    os.chown(os.path.join(root, name), self.uid, self.gid, follow_symlinks=False)
+                except OSError:
+                    pass
+
+
+def run_as_options(user: StudentUser | None) -> dict:
+    """Popen options that run a child as `user` with no extra groups (none when user is None)."""
+    if user is None:
+        return {}
+    return {"user": user.uid, "group": user.gid, "extra_groups": [], "umask": 0o077}
+
+
+def processes_of_user(uid: int) -> list[psutil.Process]:
+    """Every running process whose real or effective user is uid."""
+    found = []
+    for proc in psutil.process_iter(["uids"]):
+        try:
+            uids = proc.info["uids"]
+            if uids and uid in (uids.real, uids.effective):
+                found.append(proc)
+        except psutil.Error:
+            pass
+    return found
+
+
+def kill_student_processes(agent_pid: int, user: StudentUser | None,
+                           keep: set[int] = frozenset()) -> list[psutil.Process]:
+    """Kill the student's agent and everything it started, adopted orphans and, under a student
+    user, every process of that user; return the ones (other than the agent) that were running.
+    """
+    found: dict[int, psutil.Process] = {}
+    try:
+        agent = psutil.Process(agent_pid)
+        found[agent_pid] = agent
+        found.update({p.pid: p for p in agent.children(recursive=True)})
+    except psutil.NoSuchProcess:
+        pass
+    found.update({p.pid: p for p in adopted_orphans(exclude=keep | set(found))})
+    if user is not None:
+        found.update({p.pid: p for p in processes_of_user(user.uid)})
+    for pid in keep:
+        found.pop(pid, None)
+    running = [p for pid, p in found.items() if pid != agent_pid and _is_running(p)]
+    for proc in found.values():
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    wait_until_stopped(list(found.values()), KILL_WAIT_S)
+    return running
+
+
+def student_user_named(name: str) -> StudentUser | None:
+    """The student user of this name, or None for an empty name or a user that does not exist."""
+    if not name or os.name == "nt":
+        return None
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return None
+    return StudentUser(name, entry.pw_uid, entry.pw_gid)
+
+
+def _is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
+    """Whether proc is multiprocessing's forkserver or resource tracker, started by parent_pid."""
+    try:
+        cmdline = " ".join(proc.cmdline())
+        return proc.ppid() == parent_pid and ("multiprocessing.forkserver" in cmdline
+                                              or "multiprocessing.resource_tracker" in cmdline)
+    except psutil.Error:
+        return False
+
+
+def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.Process]:
+    """The student's processes still running between calls: everything the agent started but its
+    forkserver and resource tracker, orphans adopted by us, and any other process of the user.
+    """
+    found: dict[int, psutil.Process] = {}
+    try:
+        found.update({p.pid: p for p in psutil.Process(agent_pid).children(recursive=True)})
+    except psutil.NoSuchProcess:
+        pass
+    found.update({p.pid: p for p in adopted_orphans(exclude={agent_pid})})
+    if user is not None:
+        found.update({p.pid: p for p in processes_of_user(user.uid) if p.pid != agent_pid})
+    return [p for p in found.values() if _is_running(p) and not _is_helper_of(p, agent_pid)]
+
+
+KILL_WAIT_S = 2.0
+
+
+def child_pids() -> set[int]:
+    """The pids of this process's children now."""
+    return {child.pid for child in psutil.Process().children(recursive=False)}
+
+
+def kill_escaped(children_before: set[int], user: StudentUser | None) -> list[str]:
+    """Kill children adopted since children_before, their trees, and every process of user.
+
+    Returns descriptions of what was killed: processes that outlived their topic.
+    """
+    found: dict[int, psutil.Process] = {}
+    for child in psutil.Process().children(recursive=False):
+        if child.pid in children_before or not _is_running(child):
+            continue
+        found[child.pid] = child
+        try:
+            found.update({p.pid: p for p in child.children(recursive=True)})
+        except psutil.Error:
+            pass
+    if user is not None:
+        found.update({p.pid: p for p in processes_of_user(user.uid)})
+    running = [p for p in found.values() if _is_running(p)]
+    descriptions = [describe(p) for p in running]
+    kill_processes(running)
+    return descriptions
+
+
+def adopted_orphans(exclude: set[int] = frozenset()) -> list[psutil.Process]:
+    """Running children of this process that it did not start: orphans it adopted as subreaper.
+
+    Anything this process started itself (its own multiprocessing helpers, the student's agent)
+    is in exclude or is a multiprocessing helper of ours.
+    """
+    ours = multiprocessing_helpers() | set(exclude) | {os.getpid()}
+    found = []
+    for child in psutil.Process().children(recursive=False):
+        if child.pid not in ours and _is_running(child):
+            found.append(child)
+            try:
+                found.extend(child.children(recursive=True))
+            except psutil.Error:
+                pass
+    return found

@@ -77,10 +77,10 @@ def call_student(call: str, run):
                              f"start method: it raised {describe(error)}. {advice}") from error
 
 
-def check_process_all(exercise, log_dir) -> None:
+def check_process_all(exercise_in_grader, log_dir) -> None:
     func = FailsOn(log_dir, BAD)
     call = f"process_all(func, {ITEMS}, workers={WORKERS}) with a func that raises ValueError for {BAD}"
-    got = call_student(call, lambda: exercise.process_all(func, ITEMS, WORKERS))
+    got = call_student(call, lambda: exercise_in_grader.process_all(func, ITEMS, WORKERS))
     results, errors = expected_outcomes(ITEMS, BAD)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, (results, errors), "Return a pair: (results, errors).")
@@ -95,10 +95,10 @@ def check_process_all(exercise, log_dir) -> None:
         "f\"{type(error).__name__}: {error}\" gives the text.")
 
 
-def check_lookup_all(exercise, log_dir) -> None:
+def check_lookup_all(exercise_in_grader, log_dir) -> None:
     table, keys = make_table(log_dir), lookup_keys()
     call = f"lookup_all(table, <{KEYS} keys>, workers={WORKERS})"
-    got = call_student(call, lambda: exercise.lookup_all(table, keys, WORKERS))
+    got = call_student(call, lambda: exercise_in_grader.lookup_all(table, keys, WORKERS))
     expected = [dict.__getitem__(table, key) for key in keys]
     assert got == expected, mismatch(call, got, expected, "Return table[key] for every key, in order.")
     assert table.lookup_pids() - {os.getpid()}, (
@@ -107,8 +107,8 @@ def check_lookup_all(exercise, log_dir) -> None:
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_errors_keep_their_input(exercise, check_report, task_log):
-    check_process_all(exercise, task_log.directory)
+def test_errors_keep_their_input(exercise_in_grader, check_report, task_log):
+    check_process_all(exercise_in_grader, task_log.directory)
     pids = {record.pid for record in task_log.read()}
     check_report.record({"items": len(ITEMS), "failing_items": len(BAD),
                          "worker_pids": len(pids - {os.getpid()})},
@@ -120,11 +120,11 @@ def test_errors_keep_their_input(exercise, check_report, task_log):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
+def test_ctrl_c_stops_the_workers(exercise_in_grader, check_report, tmp_path):
     func = SlowSquare(tmp_path, CTRL_C_TASK_S)
     items = list(range(WORKERS))
     with pools_left_running() as left:
-        outcome = call_with_ctrl_c(lambda: exercise.process_all(func, items, WORKERS),
+        outcome = call_with_ctrl_c(lambda: exercise_in_grader.process_all(func, items, WORKERS),
                                    ready=lambda: func.started() >= 1, wait_ready_s=5.0)
     if isinstance(outcome.raised, NotImplementedError):
         raise outcome.raised
@@ -157,14 +157,14 @@ def test_ctrl_c_stops_the_workers(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_timeout_cuts_off_a_stuck_task(exercise, check_report, tmp_path):
+def test_timeout_cuts_off_a_stuck_task(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice.update({"Pool.join": TIMEOUT_JOIN, "Pool.map": TIMEOUT_WAIT,
                                         "ApplyResult.get": TIMEOUT_WAIT})
     items, stuck = [0, 1, 2, 3, 4, 5], 2
     func = SlowSquare(tmp_path, STUCK_S, slow={stuck})
     started = time.monotonic()
     with pools_left_running() as left:
-        got = exercise.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
+        got = exercise_in_grader.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
         took = time.monotonic() - started
     check_report.record({"timeout_s": TIMEOUT_S, "seconds_to_return": round(took, 3)},
                         f"The stuck task was cut off and the pool stopped {took:.2f} s after the call.")
@@ -185,9 +185,9 @@ def test_timeout_cuts_off_a_stuck_task(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_table_goes_to_each_worker_once(exercise, check_report, tmp_path):
+def test_table_goes_to_each_worker_once(exercise_in_grader, check_report, tmp_path):
     with PickledBytes() as sent:
-        check_lookup_all(exercise, tmp_path / "lookups")
+        check_lookup_all(exercise_in_grader, tmp_path / "lookups")
     table_bytes = pickled_size(make_table(tmp_path / "size"))
     limit = (WORKERS + 1) * table_bytes
     check_report.record({"pickled_bytes": sent.total, "table_bytes": table_bytes,
@@ -202,11 +202,11 @@ def test_table_goes_to_each_worker_once(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=3, timeout=15)
-def test_works_under_every_start_method(exercise, check_report, tmp_path):
+def test_works_under_every_start_method(exercise_in_grader, check_report, tmp_path):
     def both():
         logs = tmp_path / multiprocessing.get_start_method()
-        check_process_all(exercise, logs / "items")
-        check_lookup_all(exercise, logs / "lookups")
+        check_process_all(exercise_in_grader, logs / "items")
+        check_lookup_all(exercise_in_grader, logs / "lookups")
 
     runs = under_every_start_method(both)
     if any(isinstance(run.error, NotImplementedError) for run in runs):

@@ -137,12 +137,12 @@ def assert_errors_kept(errors: dict, func: SquareOrReject, rejected: set, call: 
 
 
 @pytest.mark.check("correctness", points=3, timeout=6)
-def test_results_and_errors_by_item(exercise, check_report, tmp_path):
+def test_results_and_errors_by_item(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice[ANY_CALL] = CALLBACK_NEVER_CAME
     log = TaskLog(tmp_path / "jobs")
     func = SquareOrReject(log.directory, default_pause_s=COLLECT_PAUSE_S, rejected=COLLECT_REJECTED)
     call = f"collect_results(job, {COLLECT_ITEMS}, workers={WORKERS})"
-    got = run_student(exercise.collect_results, func, COLLECT_ITEMS, WORKERS)
+    got = run_student(exercise_in_grader.collect_results, func, COLLECT_ITEMS, WORKERS)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, "a pair (results, errors)", "Return two dicts: results and errors.")
     results, errors = got
@@ -167,7 +167,7 @@ def test_results_and_errors_by_item(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_progress_as_tasks_finish(exercise, check_report, tmp_path):
+def test_progress_as_tasks_finish(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice[ANY_CALL] = CALLBACK_NEVER_CAME
     log = TaskLog(tmp_path / "jobs")
     func = SquareOrReject(log.directory, PROGRESS_PAUSES, PROGRESS_PAUSE_S)
@@ -175,7 +175,7 @@ def test_progress_as_tasks_finish(exercise, check_report, tmp_path):
     total = len(PROGRESS_ITEMS)
     call = f"map_with_progress(job, {PROGRESS_ITEMS}, workers={WORKERS}, on_progress)"
     called_at = time.monotonic()
-    got = run_student(exercise.map_with_progress, func, PROGRESS_ITEMS, WORKERS, on_progress)
+    got = run_student(exercise_in_grader.map_with_progress, func, PROGRESS_ITEMS, WORKERS, on_progress)
     expected = [func.outcome(x) for x in PROGRESS_ITEMS]
     assert got == expected, mismatch(call, got, expected,
                                      "Return every result, in the order of the items.")
@@ -216,13 +216,13 @@ def test_progress_as_tasks_finish(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_tracker_adds_up(exercise, check_report, tmp_path):
+def test_tracker_adds_up(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_WHILE_WAITING
     log = TaskLog(tmp_path / "jobs")
     func = SquareOrReject(log.directory, default_pause_s=TRACKED_PAUSE_S, rejected=TRACKED_REJECTED)
     tracker = RaceAmplifiedTracker(window_s=0.0)
     call = f"run_tracked(job, {TRACKED_ITEMS}, workers={WORKERS}, tracker)"
-    run_student(exercise.run_tracked, func, TRACKED_ITEMS, WORKERS, tracker)
+    run_student(exercise_in_grader.run_tracked, func, TRACKED_ITEMS, WORKERS, tracker)
     at_return = tracker.snapshot()
     results, errors = dict(tracker.results), dict(tracker.errors)
     expected = {"in_flight": 0, "done": len(TRACKED_ITEMS) - len(TRACKED_REJECTED),
@@ -259,13 +259,13 @@ def test_tracker_adds_up(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_tracker_has_no_lost_updates(exercise, check_report, tmp_path):
+def test_tracker_has_no_lost_updates(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_WHILE_WAITING
     log = TaskLog(tmp_path / "jobs")
     func = SquareOrReject(log.directory, default_pause_s=RACE_PAUSE_S, rejected=RACE_REJECTED)
     jobs = ArrivingJobs(RACE_ITEMS, func.started_items)
     tracker = RaceAmplifiedTracker()
-    run_student(exercise.run_tracked, func, jobs, WORKERS, tracker)
+    run_student(exercise_in_grader.run_tracked, func, jobs, WORKERS, tracker)
     final = tracker.snapshot()
     expected = {"in_flight": 0, "done": len(RACE_ITEMS) - len(RACE_REJECTED),
                 "failed": len(RACE_REJECTED)}

@@ -46,13 +46,13 @@ def assert_ran_in_workers(log: TaskLog, call: str) -> set[int]:
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_results_in_completion_order(exercise, check_report, tmp_path):
+def test_results_in_completion_order(exercise_in_grader, check_report, tmp_path):
     items = [0, 1, 2, 3]
     log = TaskLog(tmp_path / "items")
     # The later the item, the shorter its pause: the last one submitted finishes first.
     func = StaggeredSquare(log.directory, pauses={0: 0.18, 1: 0.12, 2: 0.06, 3: 0.0})
     call = f"results_as_completed(square_after_a_pause, {items}, workers=4)"
-    got = exercise.results_as_completed(func, items, 4)
+    got = exercise_in_grader.results_as_completed(func, items, 4)
     expected = [(x, x * x) for x in items]
     assert isinstance(got, list) and sorted(got) == expected, (
         f"Called {call}: got {shown(got)}, expected the pairs {expected} in the order their "
@@ -74,19 +74,19 @@ def test_results_in_completion_order(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise, check_report, speedup_plan, task_log):
+def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
     assert_parallel_map_speeds_up(
-        exercise.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
+        exercise_in_grader.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
         check_report, "Return every result, in the order of the items: executor.map keeps that order.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_errors_reach_the_caller(exercise, check_report, tmp_path):
+def test_errors_reach_the_caller(exercise_in_grader, check_report, tmp_path):
     items = list(range(9))
     log = TaskLog(tmp_path / "items")
     func = SquareUnlessRejected(log.directory)
     call = f"errors_by_item(func, {items}, workers=2)"
-    got = exercise.errors_by_item(func, items, 2)
+    got = exercise_in_grader.errors_by_item(func, items, 2)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, "a pair (results, errors)", "Return two dicts: results and errors.")
     results, errors = got
@@ -122,14 +122,14 @@ def test_errors_reach_the_caller(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_cancel_what_has_not_started(exercise, check_report, tmp_path):
+def test_cancel_what_has_not_started(exercise_in_grader, check_report, tmp_path):
     items = list(range(24))
     log = TaskLog(tmp_path / "items")
     # Item 1 is quick and every other item slow: item 1 should come back first. By then up to
     # 2 * workers + 1 tasks are running or handed to the workers already, and cannot be cancelled.
     func = StaggeredSquare(log.directory, pauses={1: 0.0}, default_pause_s=0.1)
     call = f"first_to_finish(func, range({len(items)}), workers=2)"
-    got = exercise.first_to_finish(func, items, 2)
+    got = exercise_in_grader.first_to_finish(func, items, 2)
     assert isinstance(got, tuple) and len(got) == 3, mismatch(
         call, got, "a triple (item, result, cancelled)", "Return the item, its result, and the count.")
     item, result, cancelled = got
@@ -161,11 +161,11 @@ def test_cancel_what_has_not_started(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_timeout_stops_the_worker(exercise, check_report):
+def test_timeout_stops_the_worker(exercise_in_grader, check_report):
     check_report.timeout_advice[ANY_CALL] = WAITED_FOR_STUCK_TASK
     before = {proc.pid for proc in system.live_descendants()}
     started = time.monotonic()
-    got = exercise.result_or_none(nap, STUCK_TASK_S, TIMEOUT_S)
+    got = exercise_in_grader.result_or_none(nap, STUCK_TASK_S, TIMEOUT_S)
     took = time.monotonic() - started
     call = f"result_or_none(sleep_and_return, {STUCK_TASK_S:g}, timeout_s={TIMEOUT_S})"
     assert got is None, mismatch(call, got, None,
@@ -188,18 +188,18 @@ def test_timeout_stops_the_worker(exercise, check_report):
         f"{STOP_GRACE_S:g} s later. cancel() and shutdown() never stop a task that has started: "
         "stop the worker itself (terminate_workers() from Python 3.14; before that, terminate() "
         "the processes in executor._processes, as the module docstring shows).")
-    got = exercise.result_or_none(nap, 0.01, 10.0)
+    got = exercise_in_grader.result_or_none(nap, 0.01, 10.0)
     assert got == 0.01, mismatch("result_or_none(sleep_and_return, 0.01, timeout_s=10.0)", got,
                                  0.01, "A task that finishes in time: return its result.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_broken_pool_is_reported(exercise, check_report):
+def test_broken_pool_is_reported(exercise_in_grader, check_report):
     check_report.timeout_advice[ANY_CALL] = POOL_WAITS_FOREVER
     items = [1, 2, 3, -4, 5, 6, 7, 8]
     call = f"run_surviving_a_crash(square_or_crash, {items}, workers=2)"
     try:
-        got = exercise.run_surviving_a_crash(square_or_crash, items, 2)
+        got = exercise_in_grader.run_surviving_a_crash(square_or_crash, items, 2)
     except BrokenProcessPool as error:
         raise AssertionError(
             f"Called {call}: the task for -4 killed its worker, and BrokenProcessPool "

@@ -18,6 +18,7 @@ from multiprocessing.managers import BaseProxy
 import pytest
 
 from grader.measuring import leftovers
+from student_runtime.instruments.started import Unjoined, started_processes
 from grader.measuring.manager_races import measure_round_trip, race_manager
 from student_runtime.workloads.items import StaggeredSquare
 from grader.reporting.feedback import mismatch, shown
@@ -77,14 +78,14 @@ def unlocked_note(report: dict) -> str:
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_votes_counted(exercise, check_report):
+def test_votes_counted(exercise_in_grader, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(103, CANDIDATES)
     with race_manager(WORKERS, window_s=0.0) as manager:
         votes = manager.dict(dict.fromkeys(CANDIDATES, 0))
         lock, arena = manager.Lock(), manager.arena()
         round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
-        got = exercise.count_votes(votes, lock, ballots, WORKERS)
+        got = exercise_in_grader.count_votes(votes, lock, ballots, WORKERS)
         report = arena.report()
     call = f"count_votes(votes, lock, <{len(ballots)} ballots>, {WORKERS})"
     assert_not_a_proxy(got, call, "votes.copy(), taken after joining the workers")
@@ -100,14 +101,14 @@ def test_votes_counted(exercise, check_report):
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_votes_have_no_lost_updates(exercise, check_report):
+def test_votes_have_no_lost_updates(exercise_in_grader, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(WORKERS * 25, CANDIDATES[:2])
     with race_manager(WORKERS) as manager:
         votes = manager.dict(dict.fromkeys(CANDIDATES[:2], 0))
         lock, arena = manager.Lock(), manager.arena()
         round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
-        exercise.count_votes(votes, lock, ballots, WORKERS)
+        exercise_in_grader.count_votes(votes, lock, ballots, WORKERS)
         final, report = votes.copy(), arena.report()
     counted, expected = sum(final.values()), len(ballots)
     check_report.record({"expected": expected, "final": counted, "lost_updates": expected - counted,
@@ -126,13 +127,13 @@ def test_votes_have_no_lost_updates(exercise, check_report):
 
 
 @pytest.mark.check("race", points=2, timeout=6)
-def test_progress_has_no_lost_updates(exercise, check_report):
+def test_progress_has_no_lost_updates(exercise_in_grader, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     jobs = list(range(1, WORKERS * 20 + 1))
     with race_manager(WORKERS) as manager:
         progress, lock, arena = manager.Namespace(done=0, total=0), manager.Lock(), manager.arena()
         round_trip = measure_round_trip(lambda: progress.done)
-        got = exercise.track_progress(progress, lock, jobs, WORKERS)
+        got = exercise_in_grader.track_progress(progress, lock, jobs, WORKERS)
         done, total, report = progress.done, progress.total, arena.report()
     expected = (len(jobs), sum(jobs))
     check_report.record({"expected": len(jobs), "final": done, "lost_updates": len(jobs) - done,
@@ -156,9 +157,9 @@ def test_progress_has_no_lost_updates(exercise, check_report):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_manager_is_shut_down(exercise, check_report, task_log):
-    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}), [1, 2, 3, 4], 2)
-    running = [started for started in leftovers.started_processes().values()
+def test_manager_is_shut_down(exercise_in_grader, check_report, task_log):
+    got = exercise_in_grader.collect_results(StaggeredSquare(task_log.directory, {}), [1, 2, 3, 4], 2)
+    running = [started for started in leftovers.labels_from(started_processes()).values()
                if started.kind == "manager" and system.is_running(started.pid)]
     kept_alive = (" Returning the proxy keeps the manager alive: return a plain copy instead, made "
                   "inside the block." if isinstance(got, BaseProxy) else "")
@@ -172,9 +173,9 @@ def test_manager_is_shut_down(exercise, check_report, task_log):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_results_collected(exercise, check_report, task_log):
+def test_results_collected(exercise_in_grader, check_report, task_log):
     items, workers = list(range(10)), 3
-    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}, 0.01), items, workers)
+    got = exercise_in_grader.collect_results(StaggeredSquare(task_log.directory, {}, 0.01), items, workers)
     call = f"collect_results(square, {items}, {workers})"
     assert_not_a_proxy(got, call, "a plain, sorted copy made inside the `with` block: "
                        "sorted(results[:])")

@@ -43,11 +43,11 @@ def assert_counts(call: str, got, expected: Counter, advice: str) -> None:
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_chunks_cover_the_lines(exercise, check_report):
+def test_chunks_cover_the_lines(exercise_in_grader, check_report):
     for n_lines, n in [(10, 3), (8, 2), (2, 4), (0, 3), (5, 1)]:
         lines = [f"line {i}" for i in range(n_lines)]
         call = f"split_into_chunks(<{n_lines} lines>, {n})"
-        got = exercise.split_into_chunks(lines, n)
+        got = exercise_in_grader.split_into_chunks(lines, n)
         joined = [line for chunk in got for line in chunk] if isinstance(got, list) else got
         assert joined == lines, mismatch(
             call + " joined back together", joined, lines,
@@ -62,59 +62,59 @@ def test_chunks_cover_the_lines(exercise, check_report):
 
 
 @pytest.mark.check("correctness", points=2, timeout=5)
-def test_count_words_follows_the_rule(exercise, check_report):
-    got = exercise.count_words(TRAPS)
+def test_count_words_follows_the_rule(exercise_in_grader, check_report):
+    got = exercise_in_grader.count_words(TRAPS)
     assert_counts(f"count_words({TRAPS!r})", got, TRAP_COUNTS, f"The rule: {RULE}.")
     lines = word_corpus(500, seed=1)
-    got = exercise.count_words(lines)
+    got = exercise_in_grader.count_words(lines)
     assert_counts("count_words(<500 lines of the kit's corpus>)", got, count_by_the_rule(lines),
                   f"The rule: {RULE}.")
-    assert exercise.count_words([]) == Counter(), mismatch(
-        "count_words([])", exercise.count_words([]), Counter(), "No lines, no words.")
+    assert exercise_in_grader.count_words([]) == Counter(), mismatch(
+        "count_words([])", exercise_in_grader.count_words([]), Counter(), "No lines, no words.")
     check_report.record({"words": sum(got.values())}, "count_words follows the tokenising rule.")
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_merge_adds_counts(exercise, check_report):
+def test_merge_adds_counts(exercise_in_grader, check_report):
     parts = [Counter(the=3, cat=1), Counter(the=2, hat=4), Counter(), Counter(cat=5)]
     call = "merge_counts([Counter(the=3, cat=1), Counter(the=2, hat=4), Counter(), Counter(cat=5)])"
-    got = exercise.merge_counts([Counter(part) for part in parts])
+    got = exercise_in_grader.merge_counts([Counter(part) for part in parts])
     assert_counts(call, got, Counter(the=5, cat=6, hat=4),
                   "Each word's total is the sum of its counts in every part: Counter.update() "
                   "adds, where dict.update() (or total[word] = n) overwrites.")
-    got = exercise.merge_counts([])
+    got = exercise_in_grader.merge_counts([])
     assert got == Counter(), mismatch("merge_counts([])", got, Counter(),
                                       "Nothing to merge gives an empty Counter.")
     check_report.record({}, "Partial counts add up.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=10)
-def test_word_count_matches_counter(exercise, check_report):
+def test_word_count_matches_counter(exercise_in_grader, check_report):
     lines = word_corpus(3000, seed=2)
-    got = exercise.word_count(lines, 2)
+    got = exercise_in_grader.word_count(lines, 2)
     assert_counts("word_count(<3,000 lines>, workers=2)", got, count_by_the_rule(lines),
                   "It must equal collections.Counter over all the words: split, count every "
                   "chunk with mapper, and add the partial counts together.")
     few = word_corpus(3, seed=3)
-    got = exercise.word_count(few, 4)
+    got = exercise_in_grader.word_count(few, 4)
     assert_counts("word_count(<3 lines>, workers=4)", got, count_by_the_rule(few),
                   "With fewer lines than workers, some workers get nothing: make only as many "
                   "chunks as there are lines.")
-    got = exercise.word_count([], 2)
+    got = exercise_in_grader.word_count([], 2)
     assert got == Counter(), mismatch("word_count([], workers=2)", got, Counter(),
                                       "An empty text has no words: return an empty Counter.")
     check_report.record({"lines": len(lines)}, "The word counts match collections.Counter.")
 
 
 @pytest.mark.check("speedup", points=4, timeout=15)
-def test_speedup(exercise, check_report, speedup_plan, task_log):
+def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
     # One chunk per worker, as the exercise asks.
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     lines = corpus_for(WORK_CPU_S)
-    mapper = RecordingMapper(exercise.count_words, task_log.directory)
+    mapper = RecordingMapper(exercise_in_grader.count_words, task_log.directory)
     verdict, got, reference = measure_speedup(
-        run_student=lambda: exercise.word_count(lines, plan.workers, mapper=mapper),
+        run_student=lambda: exercise_in_grader.word_count(lines, plan.workers, mapper=mapper),
         run_reference=lambda: baselines.word_count(mapper, lines, plan.workers),
         log=task_log, plan=plan)
     check_report.record({**verdict.metrics, "lines": len(lines)}, verdict.message)

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from grader.measuring import leftovers, pipelines
+from student_runtime.instruments.started import Unjoined, started_processes
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
 from student_runtime.workloads.stages import BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue
 from student_runtime.workloads.tasks import square
@@ -73,8 +74,8 @@ def run_stage(call: str, run, advice: str):
         raise AssertionError(f"Called {call}: it {dry}. {advice}") from None
 
 
-def check_sentinel_travels(exercise) -> None:
-    sentinel = exercise.SENTINEL
+def check_sentinel_travels(exercise_in_grader) -> None:
+    sentinel = exercise_in_grader.SENTINEL
     copy = pickle.loads(pickle.dumps(sentinel))
     assert copy is sentinel or copy == sentinel, (
         f"SENTINEL is {sentinel!r}. Everything put on a Queue is pickled, and the copy another "
@@ -83,25 +84,25 @@ def check_sentinel_travels(exercise) -> None:
         "has the same None.")
 
 
-def check_read_stage(exercise) -> None:
+def check_read_stage(exercise_in_grader) -> None:
     for items, workers in [(["a", "b", "c"], 3), ([], 2)]:
         call = f"read_stage({items!r}, tasks, workers={workers})"
         tasks = ScriptedQueue()
-        run_stage(call, lambda: exercise.read_stage(items, tasks, workers), READ_ADVICE)
+        run_stage(call, lambda: exercise_in_grader.read_stage(items, tasks, workers), READ_ADVICE)
         sent = [as_message(m) for m in tasks.sent]
-        expected = [*enumerate(items), *[exercise.SENTINEL] * workers]
+        expected = [*enumerate(items), *[exercise_in_grader.SENTINEL] * workers]
         assert sent == expected, mismatch(call + ", what it put on tasks", sent, expected,
                                           READ_ADVICE)
 
 
-def check_transform_stage(exercise) -> None:
-    sentinel = exercise.SENTINEL
+def check_transform_stage(exercise_in_grader) -> None:
+    sentinel = exercise_in_grader.SENTINEL
     for script, expected in [([(0, 5), (1, 7), (2, 1), sentinel, (3, 4)],
                               [(0, 25), (1, 49), (2, 1), sentinel]),
                              ([sentinel, (0, 3)], [sentinel])]:
         call = f"transform_stage(square, tasks, results) with {shown(script)} on tasks"
         tasks, results = ScriptedQueue(script), ScriptedQueue()
-        run_stage(call, lambda: exercise.transform_stage(square, tasks, results), TRANSFORM_ADVICE)
+        run_stage(call, lambda: exercise_in_grader.transform_stage(square, tasks, results), TRANSFORM_ADVICE)
         sent = [as_message(m) for m in results.sent]
         assert sent == expected, mismatch(call + ", what it put on results", sent, expected,
                                           TRANSFORM_ADVICE)
@@ -110,24 +111,24 @@ def check_transform_stage(exercise) -> None:
             f"SENTINEL was message #{len(expected)}. {TRANSFORM_ADVICE}")
 
 
-def check_collect_stage(exercise) -> None:
-    sentinel = exercise.SENTINEL
+def check_collect_stage(exercise_in_grader) -> None:
+    sentinel = exercise_in_grader.SENTINEL
     for script, workers, expected in [
             ([(2, "c"), sentinel, (0, "a"), (3, "d"), sentinel, (1, "b"), sentinel], 3,
              ["a", "b", "c", "d"]),
             ([sentinel, sentinel], 2, [])]:
         call = f"collect_stage(results, workers={workers}) with {shown(script)} on results"
-        got = run_stage(call, lambda: exercise.collect_stage(ScriptedQueue(script), workers),
+        got = run_stage(call, lambda: exercise_in_grader.collect_stage(ScriptedQueue(script), workers),
                         COLLECT_ADVICE)
         got = list(got) if isinstance(got, tuple) else got
         assert got == expected, mismatch(call, got, expected, COLLECT_ADVICE)
 
 
-def run_healthy(exercise, func, items, workers: int, call: str):
+def run_healthy(exercise_in_grader, func, items, workers: int, call: str):
     """run_pipeline on items none of which fails, with a PipelineError it raises explained."""
     try:
-        return exercise.run_pipeline(func, items, workers)
-    except exercise.PipelineError as error:
+        return exercise_in_grader.run_pipeline(func, items, workers)
+    except exercise_in_grader.PipelineError as error:
         raise AssertionError(
             f"Called {call}: it raised PipelineError ({error}), though func fails on none of "
             "these items, so a stage itself went wrong: a stage that raises (unpacking a message "
@@ -144,22 +145,22 @@ def assert_transformed_in_workers(records, call: str, consequence: str = "") -> 
 
 
 @pytest.mark.check("correctness", points=2, timeout=5)
-def test_stages_follow_the_protocol(exercise, check_report):
-    check_sentinel_travels(exercise)
-    check_read_stage(exercise)
-    check_transform_stage(exercise)
-    check_collect_stage(exercise)
+def test_stages_follow_the_protocol(exercise_in_grader, check_report):
+    check_sentinel_travels(exercise_in_grader)
+    check_read_stage(exercise_in_grader)
+    check_transform_stage(exercise_in_grader)
+    check_collect_stage(exercise_in_grader)
     check_report.record({}, "Each stage numbers, transforms, passes sentinels on and restores "
                             "the order as the protocol says.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_results_in_order(exercise, check_report, task_log):
+def test_results_in_order(exercise_in_grader, check_report, task_log):
     check_report.timeout_advice[ANY_CALL] = WAITING_FOREVER
     items = list(range(6))
     func = OutOfOrder(task_log.directory, last=items[-1])
     call = f"run_pipeline(func, {items}, workers={WORKERS})"
-    got = run_healthy(exercise, func, items, WORKERS, call)
+    got = run_healthy(exercise_in_grader, func, items, WORKERS, call)
     records = task_log.read(order="end")
     finished = [record.item for record in records]
     pids = {record.pid for record in records}
@@ -172,27 +173,27 @@ def test_results_in_order(exercise, check_report, task_log):
         "each result under its seq and return them sorted by seq.")
     assert_transformed_in_workers(records, call)
     call = f"run_pipeline(func, [], workers={WORKERS})"
-    got = run_healthy(exercise, func, [], WORKERS, call)
+    got = run_healthy(exercise_in_grader, func, [], WORKERS, call)
     assert got == [], mismatch(call, got, [],
                                "No items: the sentinels alone go through, and nothing comes back.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise, check_report, speedup_plan, task_log):
+def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
     check_report.timeout_advice[ANY_CALL] = WAITING_FOREVER
     def run_pipeline(func, items, workers):
         call = f"run_pipeline(work, {len(items)} tasks, workers={workers})"
-        return run_healthy(exercise, func, items, workers, call)
+        return run_healthy(exercise_in_grader, func, items, workers, call)
 
     assert_parallel_map_speeds_up(
         run_pipeline, pipelines.run_pipeline, "run_pipeline", speedup_plan, task_log,
         check_report, "Return every result in the order of the items: sort them by seq.")
 
 
-def run_to_failure(exercise, func, items):
+def run_to_failure(exercise_in_grader, func, items):
     """run_pipeline on items one of which fails: (what it raised, or None; what it returned)."""
     try:
-        return None, exercise.run_pipeline(func, items, WORKERS)
+        return None, exercise_in_grader.run_pipeline(func, items, WORKERS)
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - the check judges whatever it raised
@@ -208,17 +209,17 @@ def stages_left_running(before: set[int]) -> list[str]:
         if not running or time.monotonic() > deadline:
             break
         time.sleep(0.02)
-    known = leftovers.started_processes()
+    known = leftovers.labels_from(started_processes())
     return [f"{known[pid].label} (pid {pid})" if pid in known else f"pid {pid}" for pid in running]
 
 
-def assert_pipeline_stopped(exercise, call: str, failure: str, raised, returned,
+def assert_pipeline_stopped(exercise_in_grader, call: str, failure: str, raised, returned,
                             before_pids: set[int], before: set) -> None:
     """PipelineError reached the caller, and no stage process is left running or unjoined."""
     assert raised is not None, (
         f"Called {call}: {failure}, yet it returned {shown(returned)} as if nothing had happened. "
         "A failed stage must stop the pipeline: raise PipelineError.")
-    assert isinstance(raised, exercise.PipelineError), (
+    assert isinstance(raised, exercise_in_grader.PipelineError), (
         f"Called {call}: {failure}, and it raised {describe(raised)}, not PipelineError. Raise "
         "PipelineError (with what went wrong in its message), so that a caller can catch one "
         "type whatever failed.")
@@ -229,7 +230,7 @@ def assert_pipeline_stopped(exercise, call: str, failure: str, raised, returned,
         f"{', '.join(running)}. Nothing stops them: they go on with their items, or wait on "
         "their queue forever. terminate() every stage process, then join() each, before the "
         "error leaves run_pipeline.")
-    unjoined = leftovers.ended_but_unjoined(before)
+    unjoined = before.ended()
     try:
         assert not unjoined, (
             f"Called {call}: {failure}; PipelineError reached the caller and the stages were "
@@ -237,18 +238,18 @@ def assert_pipeline_stopped(exercise, call: str, failure: str, raised, returned,
             "joined, so their exit was never collected: they stay in the process table as "
             "zombies, and their exitcode is never set. join() each one after terminate().")
     finally:
-        leftovers.reap(unjoined)
+        before.reap()
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_error_stops_the_pipeline(exercise, check_report, task_log):
+def test_error_stops_the_pipeline(exercise_in_grader, check_report, task_log):
     check_report.timeout_advice[ANY_CALL] = ERROR_HANG
     func = BreaksOn(task_log.directory, BROKEN, ERROR_PAUSE_S)
     call = f"run_pipeline(func, <{len(ERROR_ITEMS)} items>, workers={WORKERS})"
     failure = f"func raised ValueError for item {BROKEN}"
     before_pids = {proc.pid for proc in system.live_descendants()}
-    before = leftovers.snapshot()
-    raised, returned = run_to_failure(exercise, func, ERROR_ITEMS)
+    before = Unjoined()
+    raised, returned = run_to_failure(exercise_in_grader, func, ERROR_ITEMS)
     raised_at = time.monotonic()
     records = task_log.read()
     failed_at = next((r.start for r in records if r.item == BROKEN), None)
@@ -265,7 +266,7 @@ def test_error_stops_the_pipeline(exercise, check_report, task_log):
         f"Called {call}: item {BROKEN} never reached func, so the failure could not be tried. "
         "Every item must go through transform_stage.")
     assert_transformed_in_workers(records, call, "there was no pipeline of processes to stop")
-    assert_pipeline_stopped(exercise, call, failure, raised, returned, before_pids, before)
+    assert_pipeline_stopped(exercise_in_grader, call, failure, raised, returned, before_pids, before)
     assert len(after) <= later_items // 2, (
         f"Called {call}: {failure}, but the pipeline went on for {went_on_s:.1f} s and "
         f"transformed {len(after)} of the {later_items} items after it before PipelineError "
@@ -276,16 +277,16 @@ def test_error_stops_the_pipeline(exercise, check_report, task_log):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_dead_worker_does_not_hang(exercise, check_report, task_log):
+def test_dead_worker_does_not_hang(exercise_in_grader, check_report, task_log):
     check_report.timeout_advice[ANY_CALL] = DEAD_WORKER_HANG
     func = BreaksOn(task_log.directory, BROKEN, CRASH_PAUSE_S, crash=True)
     call = f"run_pipeline(func, <{len(CRASH_ITEMS)} items>, workers={WORKERS})"
     failure = (f"the worker transforming item {BROKEN} was killed (exit code "
                f"{BreaksOn.EXIT_CODE}) and sent nothing")
     before_pids = {proc.pid for proc in system.live_descendants()}
-    before = leftovers.snapshot()
+    before = Unjoined()
     started = time.monotonic()
-    raised, returned = run_to_failure(exercise, func, CRASH_ITEMS)
+    raised, returned = run_to_failure(exercise_in_grader, func, CRASH_ITEMS)
     took = round(time.monotonic() - started, 3)
     check_report.record({"items": len(CRASH_ITEMS), "killed_at_item": BROKEN,
                          "raised": type(raised).__name__ if raised else None,
@@ -295,4 +296,4 @@ def test_dead_worker_does_not_hang(exercise, check_report, task_log):
                         "and every stage stopped.")
     assert_transformed_in_workers(task_log.read(), call,
                                   "no worker could be killed (the grader would have been)")
-    assert_pipeline_stopped(exercise, call, failure, raised, returned, before_pids, before)
+    assert_pipeline_stopped(exercise_in_grader, call, failure, raised, returned, before_pids, before)

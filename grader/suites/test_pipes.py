@@ -89,10 +89,10 @@ def raised_in_worker(run) -> str:
     return f"answer_requests raised {run.raised}{where}"
 
 
-def ask_watched(exercise, handler, requests, watch: WorkerWatch):
+def ask_watched(exercise_in_grader, handler, requests, watch: WorkerWatch):
     """ask(handler, requests); an error caused by the grader stopping a hung worker says so."""
     try:
-        return exercise.ask(handler, requests)
+        return exercise_in_grader.ask(handler, requests)
     except (EOFError, OSError) as error:
         if not watch.hung:
             raise
@@ -104,8 +104,8 @@ def ask_watched(exercise, handler, requests, watch: WorkerWatch):
 
 
 @pytest.mark.check("correctness", points=1, timeout=6)
-def test_requests_answered_in_order(exercise, check_report, tmp_path):
-    run = drive_worker(exercise.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
+def test_requests_answered_in_order(exercise_in_grader, check_report, tmp_path):
+    run = drive_worker(exercise_in_grader.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
     raise_if_not_started(run)
     expected = [reply(request) for request in REQUESTS]
     check_report.record({"requests": len(REQUESTS), "answers": len(run.answers)},
@@ -125,8 +125,8 @@ def test_requests_answered_in_order(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_worker_ends_at_eof(exercise, check_report, tmp_path):
-    run = drive_worker(exercise.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
+def test_worker_ends_at_eof(exercise_in_grader, check_report, tmp_path):
+    run = drive_worker(exercise_in_grader.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
     raise_if_not_started(run)
     check_report.record({"ended_by_itself": run.ended_by_itself, "exitcode": run.exitcode,
                          "seconds_to_end": run.seconds_to_end},
@@ -149,12 +149,12 @@ def test_worker_ends_at_eof(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=9)
-def test_ask_answers_in_order(exercise, check_report, tmp_path):
+def test_ask_answers_in_order(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
     log = TaskLog(tmp_path / "tasks")
     handler = StaggeredSquare(log.directory, {})
     with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise, handler, ASK_ITEMS, watch)
+        got = ask_watched(exercise_in_grader, handler, ASK_ITEMS, watch)
     expected = [x * x for x in ASK_ITEMS]
     assert got == expected, mismatch(f"ask(square, {ASK_ITEMS})", got, expected,
                                      "Send each request and receive its answer, in order.")
@@ -169,7 +169,7 @@ def test_ask_answers_in_order(exercise, check_report, tmp_path):
         "every request over the same Pipe: starting a process per request is the cost a worker "
         "that answers requests saves.")
     with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise, handler, [], watch)
+        got = ask_watched(exercise_in_grader, handler, [], watch)
     assert got == [], mismatch("ask(square, [])", got, [], "No requests, no answers.")
 
 
@@ -207,7 +207,7 @@ def under(methods: list[str], every: list[str]) -> str:
 
 
 @pytest.mark.check("hygiene", points=2, timeout=12)
-def test_ask_ends_its_worker(exercise, check_report, tmp_path):
+def test_ask_ends_its_worker(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
     handler = StaggeredSquare(tmp_path / "tasks", {})
     watches = {}
@@ -215,7 +215,7 @@ def test_ask_ends_its_worker(exercise, check_report, tmp_path):
     def ask_under_watch():
         method = multiprocessing.get_start_method()
         with WorkerWatch(HANG_LIMIT_S) as watches[method]:
-            ask_watched(exercise, handler, ASK_ITEMS[:4], watches[method])
+            ask_watched(exercise_in_grader, handler, ASK_ITEMS[:4], watches[method])
 
     runs = under_every_start_method(ask_under_watch)
     methods = [run.method for run in runs]
@@ -251,12 +251,12 @@ def test_ask_ends_its_worker(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_large_messages_do_not_deadlock(exercise, check_report):
+def test_large_messages_do_not_deadlock(exercise_in_grader, check_report):
     check_report.timeout_advice["Connection.send"] = BOTH_SENDING
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
     requests = [bytes([number]) * LARGE_BYTES for number in range(LARGE_COUNT)]
     with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise, invert, requests, watch)
+        got = ask_watched(exercise_in_grader, invert, requests, watch)
     wrong = [i for i, request in enumerate(requests) if i >= len(got) or got[i] != invert(request)]
     check_report.record({"requests": LARGE_COUNT, "bytes_each_way": LARGE_BYTES * LARGE_COUNT,
                          "seconds": watch.seconds},
@@ -267,10 +267,10 @@ def test_large_messages_do_not_deadlock(exercise, check_report):
         f"those at {wrong} were not invert(request). Return one answer per request, in order.")
 
 
-def collect(exercise, produce):
+def collect(exercise_in_grader, produce):
     """collect_from_child(produce, PREFIX), with EOFError escaping it explained."""
     try:
-        return exercise.collect_from_child(produce, PREFIX)
+        return exercise_in_grader.collect_from_child(produce, PREFIX)
     except EOFError:
         raise AssertionError(
             "collect_from_child let EOFError escape. recv() raises it once the writer is closed "
@@ -279,10 +279,10 @@ def collect(exercise, produce):
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_one_way_pipe_delivers_every_item(exercise, check_report, tmp_path):
+def test_one_way_pipe_delivers_every_item(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Connection.recv"] = READER_WAITS_FOREVER
     produce = NumberedLines(tmp_path / "producer", count=6, pause_before=3, pause_s=0.3)
-    got = collect(exercise, produce)
+    got = collect(exercise_in_grader, produce)
     expected = (produce.lines(PREFIX), 0)
     pids = {record.pid for record in TaskLog(produce.log_dir).read()}
     check_report.record({"items": len(expected[0]), "producer_pids": len(pids)},
@@ -298,10 +298,10 @@ def test_one_way_pipe_delivers_every_item(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=4)
-def test_reader_sees_eof_when_the_child_dies(exercise, check_report, tmp_path):
+def test_reader_sees_eof_when_the_child_dies(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Connection.recv"] = READER_WAITS_FOREVER + DEAD_CHILD_SAYS_NOTHING
     produce = NumberedLines(tmp_path / "producer", count=6, die_after=3)
-    got = collect(exercise, produce)
+    got = collect(exercise_in_grader, produce)
     expected = (produce.lines(PREFIX), DIED_WITH)
     check_report.record({"items_before_death": len(expected[0]), "exitcode": DIED_WITH},
                         "The reader got the 3 items sent before the child died, then EOFError.")

@@ -1,7 +1,5 @@
 """Checks for pool_map (lesson: Process Pools; Using Pool; many small tasks with chunksize)."""
 
-import os
-
 import pytest
 
 from grader.measuring import baselines
@@ -26,9 +24,9 @@ def test_results_in_order(exercise):
 
 
 @pytest.mark.check("speedup", points=4, timeout=15)
-def test_speedup(exercise, check_report, speedup_plan, task_log):
+def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     assert_parallel_map_speeds_up(exercise.parallel_map, baselines.pool_map, "parallel_map",
-                                  speedup_plan, task_log, check_report)
+                                  speedup_plan, task_log, check_report, student=student)
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
@@ -43,16 +41,16 @@ def test_chunksize_rule(exercise):
 
 
 @pytest.mark.check("speedup", points=3, timeout=10)
-def test_small_tasks_are_chunked(exercise, check_report, tmp_path):
+def test_small_tasks_are_chunked(exercise, student, check_report, scratch):
     workers = 2
     items = list(range(SMALL_TASKS))
-    func = ChunkCountingFunction(square, tmp_path / "chunks")
+    func = student.make(ChunkCountingFunction, square, scratch / "chunks")
     got = exercise.map_small_tasks(func, items, workers)
     expected = [square(x) for x in items]
     assert got == expected, mismatch(f"map_small_tasks(square, range({SMALL_TASKS}), workers=2)",
                                      got, expected, "Return every result, in the order of the items.")
     messages = func.pickles
-    receivers = func.receiving_pids() - {os.getpid()}
+    receivers = func.receiving_pids() - {student.pid}
     check_report.record({"messages_sent": messages, "items": SMALL_TASKS, "workers": workers,
                          "receiving_workers": len(receivers)},
                         f"{SMALL_TASKS:,} items went to {len(receivers)} workers in {messages} "

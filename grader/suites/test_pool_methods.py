@@ -66,11 +66,11 @@ def assert_ran_in_workers(records, call: str) -> None:
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_imap_is_lazy_and_ordered(exercise, check_report, tmp_path):
+def test_imap_is_lazy_and_ordered(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
     func = StaggeredSquare(tmp_path / "tasks", LAZY_PAUSES, QUICK_S)
     started = time.monotonic()
-    taken = take_all(exercise.ordered_lazily(func, ITEMS, WORKERS))
+    taken = take_all(exercise_in_grader.ordered_lazily(func, ITEMS, WORKERS))
     got = [value for value, _ in taken]
     expected = [x * x for x in ITEMS]
     assert got == expected, mismatch(
@@ -94,10 +94,10 @@ def test_imap_is_lazy_and_ordered(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_imap_unordered_in_completion_order(exercise, check_report, tmp_path):
+def test_imap_unordered_in_completion_order(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
     func = StaggeredSquare(tmp_path / "tasks", UNORDERED_PAUSES, QUICK_S)
-    got = list(exercise.in_completion_order(func, ITEMS, WORKERS))
+    got = list(exercise_in_grader.in_completion_order(func, ITEMS, WORKERS))
     expected = [x * x for x in ITEMS]
     assert Counter(got) == Counter(expected), mismatch(
         f"in_completion_order(square, {ITEMS}, workers={WORKERS})", got, expected,
@@ -123,14 +123,14 @@ def test_imap_unordered_in_completion_order(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_starmap_speedup(exercise, check_report, speedup_plan, task_log):
+def test_starmap_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
     plan = speedup_plan
     work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
     # The work is called as work(seed, delay_s): each tuple must be unpacked into arguments.
     arg_tuples = [(seed, 0.0) for seed in range(plan.tasks)]
     try:
         verdict, got, expected = measure_speedup(
-            run_student=lambda: exercise.map_unpacked(work, arg_tuples, plan.workers),
+            run_student=lambda: exercise_in_grader.map_unpacked(work, arg_tuples, plan.workers),
             run_reference=lambda: baselines.pool_starmap(work, arg_tuples, plan.workers),
             log=task_log, plan=plan)
     except TypeError as error:
@@ -149,7 +149,7 @@ def test_starmap_speedup(exercise, check_report, speedup_plan, task_log):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_get_with_timeout_gives_up(exercise, check_report, tmp_path):
+def test_get_with_timeout_gives_up(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["ApplyResult.get"] = NO_TIMEOUT
     check_report.timeout_advice["Pool.join"] = JOIN_STUCK
     func = StaggeredSquare(tmp_path / "tasks", {STUCK_ITEM: STUCK_S})
@@ -157,7 +157,7 @@ def test_get_with_timeout_gives_up(exercise, check_report, tmp_path):
             f"with item {STUCK_ITEM} never finishing")
     started = time.monotonic()
     try:
-        got = exercise.collect_with_timeout(func, ITEMS, WORKERS, TIMEOUT_S)
+        got = exercise_in_grader.collect_with_timeout(func, ITEMS, WORKERS, TIMEOUT_S)
     except multiprocessing.TimeoutError:
         raise AssertionError(
             f"Called {call}: multiprocessing.TimeoutError escaped. get(timeout=...) raises it "
@@ -177,10 +177,10 @@ def test_get_with_timeout_gives_up(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_map_async_frees_the_caller(exercise, check_report, tmp_path):
+def test_map_async_frees_the_caller(exercise_in_grader, check_report, tmp_path):
     func = StaggeredSquare(tmp_path / "tasks", {}, BACKGROUND_TASK_S)
     meanwhile = WaitsForATask(func.log_dir, tmp_path / "own", PATIENCE_S)
-    got, own = exercise.map_in_background(func, ITEMS, WORKERS, meanwhile)
+    got, own = exercise_in_grader.map_in_background(func, ITEMS, WORKERS, meanwhile)
     expected = [x * x for x in ITEMS]
     assert got == expected, mismatch(
         f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[0]", got, expected,

@@ -7,6 +7,7 @@ import pytest
 
 from grader.measuring import baselines
 from grader.measuring import leftovers
+from student_runtime.instruments.started import Unjoined, started_processes
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from student_runtime.workloads.tasks import (LargeResult, PausedSquare, TimedWork, exit_with, iterations_for, raise_error, sleep_forever)
@@ -24,27 +25,27 @@ JOIN_BEFORE_DRAIN = (
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_exit_codes(exercise):
+def test_exit_codes(exercise_in_grader):
     args = [(0,), (3,), (7,)]
-    got = exercise.start_all_then_join(exit_with, args)
+    got = exercise_in_grader.start_all_then_join(exit_with, args)
     assert got == [0, 3, 7], mismatch(
         "start_all_then_join(exit_with, [(0,), (3,), (7,)])", got, [0, 3, 7],
         "After join(), each process's exit code is in its .exitcode; return them in order.")
-    got = exercise.start_all_then_join(raise_error, [("on purpose",)])
+    got = exercise_in_grader.start_all_then_join(raise_error, [("on purpose",)])
     assert got == [1], mismatch(
         "start_all_then_join(raise_error, [('on purpose',)])", got, [1],
         "A child that dies of an uncaught exception exits with code 1: return p.exitcode.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_processes_run_together(exercise, check_report, speedup_plan, task_log):
+def test_processes_run_together(exercise_in_grader, check_report, speedup_plan, task_log):
     # One process per task here, so as many tasks as the plan has workers.
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
     args = [(seed,) for seed in range(plan.tasks)]
     verdict, _, _ = measure_speedup(
-        run_student=lambda: exercise.start_all_then_join(work, args),
+        run_student=lambda: exercise_in_grader.start_all_then_join(work, args),
         run_reference=lambda: baselines.one_process_each(work, args),
         log=task_log, plan=plan)
     check_report.record(verdict.metrics, verdict.message)
@@ -52,10 +53,10 @@ def test_processes_run_together(exercise, check_report, speedup_plan, task_log):
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_results_from_children(exercise, check_report, task_log):
+def test_results_from_children(exercise_in_grader, check_report, task_log):
     inputs = [0, 1, 2, 3, 4, 5]
     func = PausedSquare(task_log.directory)
-    got = exercise.results_from_children(func, inputs)
+    got = exercise_in_grader.results_from_children(func, inputs)
     expected = [x * x for x in inputs]
     assert got == expected, mismatch(
         "results_from_children(square, [0, 1, 2, 3, 4, 5])", got, expected,
@@ -66,17 +67,17 @@ def test_results_from_children(exercise, check_report, task_log):
     assert os.getpid() not in pids, (
         "The results were computed in the grading process itself, not in child processes. "
         "Start one Process per input that calls func and puts the result on a Queue.")
-    got = exercise.results_from_children(func, [])
+    got = exercise_in_grader.results_from_children(func, [])
     assert got == [], mismatch("results_from_children(square, [])", got, [],
                                "No inputs, no children, no results.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_large_results_do_not_deadlock(exercise, check_report):
+def test_large_results_do_not_deadlock(exercise_in_grader, check_report):
     check_report.timeout_advice["Process.join"] = JOIN_BEFORE_DRAIN
     inputs = [0, 1, 2, 3]
     func = LargeResult(LARGE_RESULT_BYTES)
-    got = exercise.results_from_children(func, inputs)
+    got = exercise_in_grader.results_from_children(func, inputs)
     wrong = [i for i, x in enumerate(inputs) if i >= len(got) or got[i] != func(x)]
     assert len(got) == len(inputs) and not wrong, (
         f"Called results_from_children(func, {inputs}) with a func that returns 1 MB: got "
@@ -87,12 +88,12 @@ def test_large_results_do_not_deadlock(exercise, check_report):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_deadline_stops_hung_child(exercise, check_report):
-    before = leftovers.snapshot()
+def test_deadline_stops_hung_child(exercise_in_grader, check_report):
+    before = Unjoined()
     started = time.monotonic()
-    got = exercise.run_with_deadline(sleep_forever, (), DEADLINE_S)
+    got = exercise_in_grader.run_with_deadline(sleep_forever, (), DEADLINE_S)
     took = time.monotonic() - started
-    unjoined = leftovers.ended_but_unjoined(before)
+    unjoined = before.ended()
     try:
         check_report.record({"seconds_to_stop": round(took, 3), "unjoined": len(unjoined)},
                             f"A hung child was stopped after {took:.2f} s.")
@@ -105,7 +106,7 @@ def test_deadline_stops_hung_child(exercise, check_report):
             "deadline. Pass the deadline to join(timeout=...) and stop the child right after.")
         assert not unjoined, leftovers.UNJOINED.format(what="The hung child")
     finally:
-        leftovers.reap(unjoined)
-    got = exercise.run_with_deadline(exit_with, (4,), 10.0)
+        before.reap()
+    got = exercise_in_grader.run_with_deadline(exit_with, (4,), 10.0)
     assert got == 4, mismatch("run_with_deadline(exit_with, (4,), 10.0)", got, 4,
                               "A child that finishes in time: return its exit code.")

@@ -111,7 +111,7 @@ def consumer_pids(call: str, handler: RecordingHandler, producer_pids=frozenset(
 
 
 @pytest.mark.check("correctness", points=3, timeout=8)
-def test_every_item_consumed_once(exercise, check_report, tmp_path):
+def test_every_item_consumed_once(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Process.join"] = MISSING_SENTINEL.format(consumers=CONSUMERS,
                                                                           producers=PRODUCERS)
     keys = [list(range(0, 9)), list(range(100, 109))]
@@ -119,7 +119,7 @@ def test_every_item_consumed_once(exercise, check_report, tmp_path):
     handler = RecordingHandler(tmp_path / "consumed", default_pause_s=0.005, rendezvous=CONSUMERS)
     call = f"produce_and_consume(<{PRODUCERS} batches of 9 items>, handle, consumers={CONSUMERS})"
     with watch_exits() as exits:
-        exercise.produce_and_consume(batches, handler, CONSUMERS)
+        exercise_in_grader.produce_and_consume(batches, handler, CONSUMERS)
     assert_exits_clean(exits)
     assert_each_item_once(call, [k for batch in keys for k in batch], handler,
                           "Every item of every batch must reach a consumer before its sentinel.")
@@ -148,7 +148,7 @@ def test_every_item_consumed_once(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("race", points=2, timeout=6)
-def test_slow_producers_lose_nothing(exercise, check_report, tmp_path):
+def test_slow_producers_lose_nothing(exercise_in_grader, check_report, tmp_path):
     keys = [[0, 1, 2, 3], [10, 11, 12, 13]]
     consumers = 2
     check_report.timeout_advice["Process.join"] = MISSING_SENTINEL.format(consumers=consumers,
@@ -159,7 +159,7 @@ def test_slow_producers_lose_nothing(exercise, check_report, tmp_path):
                      pause_s=0.02) for batch, delay in zip(keys, (0.05, 0.25))]
     call = f"produce_and_consume(<2 slow batches of 4 items>, handle, consumers={consumers})"
     with watch_exits() as exits:
-        exercise.produce_and_consume(batches, handler, consumers)
+        exercise_in_grader.produce_and_consume(batches, handler, consumers)
     expected = [k for batch in keys for k in batch]
     lost, duplicated = tally(expected, [record.item for record in handler.records()])
     check_report.record({"expected": len(expected), "final": len(expected) - len(lost),
@@ -171,7 +171,7 @@ def test_slow_producers_lose_nothing(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_large_items_do_not_deadlock(exercise, check_report, tmp_path):
+def test_large_items_do_not_deadlock(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["Process.join"] = JOIN_BEFORE_CONSUMING
     keys = [[0, 1, 2, 3]]
     batches = [Batch([LargeItem(k, LARGE_ITEM_BYTES) for k in batch], tmp_path / "produced")
@@ -179,7 +179,7 @@ def test_large_items_do_not_deadlock(exercise, check_report, tmp_path):
     handler = RecordingHandler(tmp_path / "consumed")
     call = "produce_and_consume(<1 batch of four 1 MB items>, handle, consumers=1)"
     with watch_exits() as exits:
-        exercise.produce_and_consume(batches, handler, 1)
+        exercise_in_grader.produce_and_consume(batches, handler, 1)
     assert_exits_clean(exits)
     assert_each_item_once(call, [k for batch in keys for k in batch], handler,
                           "Every item of every batch must reach a consumer before its sentinel.")
@@ -188,7 +188,7 @@ def test_large_items_do_not_deadlock(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_rounds_wait_for_join(exercise, check_report, tmp_path):
+def test_rounds_wait_for_join(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["JoinableQueue.join"] = ROUND_NEVER_DONE
     check_report.timeout_advice["Process.join"] = (
         "Your code waited for a consumer that never ended: after the last round, put one "
@@ -199,7 +199,7 @@ def test_rounds_wait_for_join(exercise, check_report, tmp_path):
                                default_pause_s=0.01)
     call = f"process_in_rounds([[0, 1, 2, 3], [10, 11, 12, 13]], handle, workers={WORKERS})"
     with watch_exits() as exits:
-        got = exercise.process_in_rounds(rounds, handler, WORKERS)
+        got = exercise_in_grader.process_in_rounds(rounds, handler, WORKERS)
     assert_exits_clean(exits)
     assert got == [0] * WORKERS, mismatch(call, got, [0] * WORKERS,
                                           "Return the consumers' exit codes, once they are joined.")
@@ -233,7 +233,7 @@ def test_rounds_wait_for_join(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_dead_consumer_is_reported(exercise, check_report, tmp_path):
+def test_dead_consumer_is_reported(exercise_in_grader, check_report, tmp_path):
     check_report.timeout_advice["JoinableQueue.join"] = DEAD_CONSUMER_HANG
     check_report.timeout_advice[ANY_CALL] = DEAD_CONSUMER_HANG
     rounds = [list(range(8)), [10, 11, 12, 13]]
@@ -241,7 +241,7 @@ def test_dead_consumer_is_reported(exercise, check_report, tmp_path):
     call = f"process_in_rounds([[0, ..., 7], [10, ..., 13]], handle, workers={WORKERS})"
     started = time.monotonic()
     with watch_exits() as exits:
-        got = exercise.process_in_rounds(rounds, handler, WORKERS)
+        got = exercise_in_grader.process_in_rounds(rounds, handler, WORKERS)
     took = time.monotonic() - started
     check_report.record({"seconds_to_return": round(took, 3), "died": len(handler.died())},
                         f"A consumer died mid-item; the call returned its exit code after "

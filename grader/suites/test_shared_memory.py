@@ -54,10 +54,10 @@ def assert_transformed(call: str, got, values: np.ndarray) -> None:
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_shared_array_holds_the_values(exercise, check_report):
+def test_shared_array_holds_the_values(exercise_in_grader, check_report):
     values = values_of(1000)
     with SegmentWatch() as watch:
-        shm, array = exercise.create_shared_array(values)
+        shm, array = exercise_in_grader.create_shared_array(values)
     try:
         assert isinstance(array, np.ndarray), (
             f"create_shared_array returned {type(array).__name__} as its array; return "
@@ -90,11 +90,11 @@ def test_shared_array_holds_the_values(exercise, check_report):
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_transform_result(exercise, check_report, tmp_path):
+def test_transform_result(exercise_in_grader, check_report, tmp_path):
     values = values_of(1001)  # not a multiple of the workers: the last slice is longer
     func = BlockTransform(tmp_path / "blocks")
     call = f"parallel_transform(<{values.size} values>, func, workers={WORKERS})"
-    got = exercise.parallel_transform(values, func, WORKERS)
+    got = exercise_in_grader.parallel_transform(values, func, WORKERS)
     assert_transformed(call, got, values)
     assert np.array_equal(values, values_of(values.size)), (
         f"Called {call}: the array passed in was changed. Work on the copy in shared memory and "
@@ -108,11 +108,11 @@ def test_transform_result(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=10)
-def test_workers_get_the_name_not_the_data(exercise, check_report, tmp_path):
+def test_workers_get_the_name_not_the_data(exercise_in_grader, check_report, tmp_path):
     values = values_of(LARGE_ELEMENTS)
     func = BlockTransform(tmp_path / "blocks")
     with PickledBytes() as sent:
-        got = exercise.parallel_transform(values, func, WORKERS)
+        got = exercise_in_grader.parallel_transform(values, func, WORKERS)
     blocks = func.blocks()
     copies = [size for _, shared, size in blocks if not shared]
     limit = int(values.nbytes * MAX_SENT_SHARE)
@@ -138,14 +138,14 @@ def test_workers_get_the_name_not_the_data(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise, check_report, speedup_plan, task_log):
+def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
     # One block per worker process here, so as many tasks as the plan has workers.
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     values = values_of(SPEEDUP_ELEMENTS)
     func = BlockTransform(task_log.directory, sin_passes_for(WORK_CPU_S, SPEEDUP_ELEMENTS))
     verdict, got, _ = measure_speedup(
-        run_student=lambda: exercise.parallel_transform(values, func, plan.workers),
+        run_student=lambda: exercise_in_grader.parallel_transform(values, func, plan.workers),
         run_reference=lambda: baselines.shared_array_transform(values, func, plan.workers),
         log=task_log, plan=plan)
     check_report.record({**verdict.metrics, "sin_passes": func.passes}, verdict.message)
@@ -155,10 +155,10 @@ def test_speedup(exercise, check_report, speedup_plan, task_log):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_segment_is_closed_and_unlinked(exercise, check_report, tmp_path):
+def test_segment_is_closed_and_unlinked(exercise_in_grader, check_report, tmp_path):
     values = values_of(1000)
     with SegmentWatch() as watch:
-        got = exercise.parallel_transform(values, BlockTransform(tmp_path / "blocks"), WORKERS)
+        got = exercise_in_grader.parallel_transform(values, BlockTransform(tmp_path / "blocks"), WORKERS)
     try:
         check_segments(watch, "parallel_transform returned")
     finally:
@@ -170,12 +170,12 @@ def test_segment_is_closed_and_unlinked(exercise, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_segment_released_when_a_worker_fails(exercise, check_report):
+def test_segment_released_when_a_worker_fails(exercise_in_grader, check_report):
     values = values_of(1000)
     raised = None
     with SegmentWatch() as watch:
         try:
-            exercise.parallel_transform(values, FailingBlockTransform(), WORKERS)
+            exercise_in_grader.parallel_transform(values, FailingBlockTransform(), WORKERS)
         except NotImplementedError:
             raise
         except Exception as error:  # noqa: BLE001 - any error reports the failure

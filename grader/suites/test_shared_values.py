@@ -56,9 +56,9 @@ def expected_histogram(values: list[int], bins: int, bin_width: int) -> list[int
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_counter_total(exercise, check_report):
+def test_counter_total(exercise_in_grader, check_report):
     counter = RaceAmplifiedValue("q", 0, window_s=0.0, workers=WORKERS)
-    got = exercise.count_in_parallel(counter, WORKERS, 250)
+    got = exercise_in_grader.count_in_parallel(counter, WORKERS, 250)
     expected = WORKERS * 250
     assert got == expected, mismatch(f"count_in_parallel(counter, {WORKERS}, 250)", got, expected,
                                      "Return counter.value after every worker has been joined."
@@ -69,10 +69,10 @@ def test_counter_total(exercise, check_report):
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_counter_has_no_lost_updates(exercise, check_report):
+def test_counter_has_no_lost_updates(exercise_in_grader, check_report):
     times = 25
     counter = RaceAmplifiedValue("q", 0, workers=WORKERS)
-    exercise.count_in_parallel(counter, WORKERS, times)
+    exercise_in_grader.count_in_parallel(counter, WORKERS, times)
     final, expected = counter.get_obj().value, WORKERS * times
     check_report.record({"expected": expected, "final": final, "lost_updates": expected - final,
                          "unlocked_writes": counter.unlocked_writes, "workers": WORKERS},
@@ -83,11 +83,11 @@ def test_counter_has_no_lost_updates(exercise, check_report):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_histogram_counts(exercise, check_report):
+def test_histogram_counts(exercise_in_grader, check_report):
     bins, width = 10, 10
     values = histogram_values(2000, bins * width)
     hist = RaceAmplifiedArray("q", bins, window_s=0.0, workers=WORKERS)
-    got = exercise.parallel_histogram(hist, values, WORKERS, width)
+    got = exercise_in_grader.parallel_histogram(hist, values, WORKERS, width)
     expected = expected_histogram(values, bins, width)
     assert got == expected, mismatch(
         f"parallel_histogram(hist, <2000 values>, {WORKERS}, bin_width={width})", got, expected,
@@ -98,11 +98,11 @@ def test_histogram_counts(exercise, check_report):
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_histogram_has_no_lost_updates(exercise, check_report):
+def test_histogram_has_no_lost_updates(exercise_in_grader, check_report):
     bins, width = 2, 10
     values = histogram_values(WORKERS * 30, bins * width)
     hist = RaceAmplifiedArray("q", bins, workers=WORKERS)
-    exercise.parallel_histogram(hist, values, WORKERS, width)
+    exercise_in_grader.parallel_histogram(hist, values, WORKERS, width)
     final, expected = sum(hist.snapshot()), len(values)
     check_report.record({"expected": expected, "final": final, "lost_updates": expected - final,
                          "unlocked_writes": hist.unlocked_writes, "workers": WORKERS},

@@ -51,37 +51,37 @@ NOT_A_WORKLOAD = "video rendering on a GPU"
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_same_results_every_way(exercise, task_log):
+def test_same_results_every_way(exercise_in_grader, task_log):
     items = list(range(-3, 5))
     expected = [square(x) for x in items]
-    got = exercise.run_serially(square, items)
+    got = exercise_in_grader.run_serially(square, items)
     assert got == expected, mismatch("run_serially(square, range(-3, 5))", got, expected,
                                      "Apply func to each item in turn and keep their order.")
     func = PausedSquare(task_log.directory, longest_pause_s=0.1)
     inputs = [0, 1, 2, 3]
     expected = [x * x for x in inputs]
     for name in ("run_with_threads", "run_with_processes"):
-        got = getattr(exercise, name)(func, inputs, 2)
+        got = getattr(exercise_in_grader, name)(func, inputs, 2)
         assert got == expected, mismatch(f"{name}(square, [0, 1, 2, 3], workers=2)", got,
                                          expected, IN_ORDER)
     for name, args in (("run_serially", ()), ("run_with_threads", (2,))):
-        got = getattr(exercise, name)(square, [], *args)
+        got = getattr(exercise_in_grader, name)(square, [], *args)
         assert got == [], mismatch(f"{name}(square, []{', 2' if args else ''})", got, [],
                                    "No items, no results: return an empty list.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_processes_speed_up_cpu_work(exercise, check_report, speedup_plan, task_log):
-    assert_parallel_map_speeds_up(exercise.run_with_processes, baselines.pool_map,
+def test_processes_speed_up_cpu_work(exercise_in_grader, check_report, speedup_plan, task_log):
+    assert_parallel_map_speeds_up(exercise_in_grader.run_with_processes, baselines.pool_map,
                                   "run_with_processes", speedup_plan, task_log, check_report)
 
 
 @pytest.mark.check("speedup", points=2, timeout=10)
-def test_threads_take_turns_on_cpu_work(exercise, check_report, speedup_plan, task_log):
+def test_threads_take_turns_on_cpu_work(exercise_in_grader, check_report, speedup_plan, task_log):
     plan = speedup_plan
     work = TimedWork(task_log.directory, iterations_for(THREADS_WORK_CPU_S / plan.tasks))
     seeds = list(range(plan.tasks))
-    run, got = measure_run(lambda: exercise.run_with_threads(work, seeds, plan.workers), task_log)
+    run, got = measure_run(lambda: exercise_in_grader.run_with_threads(work, seeds, plan.workers), task_log)
     expected = [work.expected(seed) for seed in seeds]
     assert got == expected, mismatch(
         f"run_with_threads(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
@@ -118,10 +118,10 @@ def test_threads_take_turns_on_cpu_work(exercise, check_report, speedup_plan, ta
 
 
 @pytest.mark.check("speedup", points=2, timeout=8)
-def test_threads_speed_up_waiting(exercise, check_report, task_log):
+def test_threads_speed_up_waiting(exercise_in_grader, check_report, task_log):
     work = WaitingSquare(task_log.directory, WAIT_S)
     items = list(range(WAITS))
-    run, got = measure_run(lambda: exercise.run_with_threads(work, items, WAIT_THREADS), task_log)
+    run, got = measure_run(lambda: exercise_in_grader.run_with_threads(work, items, WAIT_THREADS), task_log)
     expected = [x * x for x in items]
     assert got == expected, mismatch(
         f"run_with_threads(wait, range({WAITS}), {WAIT_THREADS})", got, expected,
@@ -151,14 +151,14 @@ def test_threads_speed_up_waiting(exercise, check_report, task_log):
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_tool_for_each_workload(exercise):
+def test_tool_for_each_workload(exercise_in_grader):
     for workload, (tools, why) in TABLE.items():
-        got = exercise.choose_tool(workload)
+        got = exercise_in_grader.choose_tool(workload)
         either = f" ({' and '.join(repr(t) for t in tools)} are both right)" if tools[1:] else ""
         assert got in tools, mismatch(f"choose_tool({workload!r})", got, tools[0],
                                       f"{why}{either}")
     try:
-        got = exercise.choose_tool(NOT_A_WORKLOAD)
+        got = exercise_in_grader.choose_tool(NOT_A_WORKLOAD)
     except ValueError:
         return
     except Exception as error:  # noqa: BLE001 - the student's code may raise anything

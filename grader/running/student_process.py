@@ -1,0 +1,403 @@
+"""The student's code in a process of its own, reached only through calls and plain-data answers.
+
+The suite that judges never imports the student's module. It starts the agent of
+`student_runtime` in a new process, with an environment built from an allowlist and a path that
+holds only the student's package, the kit's student-side code and the installed libraries. Each
+call is pickled to the agent; what comes back is decoded as plain data (`student_runtime.wire`),
+never unpickled. What is not plain data stays in the student's process, and the suite holds a
+`Remote` handle to it.
+
+A call that outlives the check's deadline is a hang: the agent is asked for its stacks (to say
+where it waited), then every process of the student's is killed and the call raises
+`CallTimedOut`. The next check starts a fresh agent.
+"""
+
+from __future__ import annotations
+
+import io
+import operator
+import os
+import pickle
+import queue
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from grader.call_errors import CallTimedOut, StudentProcessDied, StudentRaised, exceptions_in
+from grader.running import system
+from student_runtime import wire
+
+# Variables a Python program may need to run the same as it does for the student; everything
+# else (signing keys, CI tokens, the grader's own settings) stays out of the student's process.
+ALLOWED_VARIABLES = frozenset({
+    "PATH", "LANG", "LANGUAGE", "TZ", "TERM", "NO_COLOR", "SYSTEMROOT", "WINDIR", "COMSPEC",
+    "PATHEXT", "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE", "PYTHON_CPU_COUNT",
+    # The kit's own tests mark every process of a grading run, to find what one left behind.
+    "GRADER_KIT_TEST_RUN",
+})
+ALLOWED_PREFIXES = ("LC_", "OPENBLAS_", "OMP_", "MKL_")
+# Extra folders for the student's path: the kit's own tests put the reference solutions there,
+# which known-wrong versions build on. Set by whoever runs the grader, never by student code.
+STUDENT_PATH = "GRADER_STUDENT_PATH"
+AGENT_CODE = "from student_runtime import agent; agent.main()"
+STUDENT_RUNTIME_DIR = Path(__file__).resolve().parents[2] / "student_runtime"
+# How long the agent gets to write its stacks when asked, before it is killed.
+STACK_WAIT_S = 0.5
+# How long a kill of the student's processes may take before it is given up.
+KILL_WAIT_S = 2.0
+# What is kept of the student's output for one check: its head and its tail.
+OUTPUT_KEPT_BYTES = 32 * 1024
+
+
+class Remote:
+    """A handle to an object that lives in the student's process.
+
+    Attribute reads and calls go to the student's process and come back as plain data, or as
+    further handles. It passes back into calls as the object itself.
+    """
+
+    def __init__(self, student: "StudentProcess", fields: dict) -> None:
+        object.__setattr__(self, "_student", student)
+        object.__setattr__(self, "_fields", fields)
+        object.__setattr__(self, "_generation", student.generation)
+
+    @property
+    def remote_type(self) -> str:
+        """The qualified name of the object's class in the student's process."""
+        return self._fields.get("type", "")
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._student.call(getattr, self, name)
+
+    def __call__(self, *args, **kwargs):
+        return self._student.call(self, *args, **kwargs)
+
+    def __iter__(self):
+        iterator = self._student.call(iter, self, want="handle")
+        while True:
+            try:
+                yield self._student.call(next, iterator)
+            except StudentRaised as error:
+                if error.is_a("StopIteration"):
+                    return
+                raise
+
+    def __len__(self) -> int:
+        return self._student.call(len, self)
+
+    def __getitem__(self, key):
+        return self._student.call(operator.getitem, self, key)
+
+    def __enter__(self):
+        return self._student.call(operator.methodcaller("__enter__"), self)
+
+    def __exit__(self, *exc_info) -> None:
+        self._student.call(operator.methodcaller("__exit__", None, None, None), self)
+
+    def __repr__(self) -> str:
+        return self._fields.get("repr", "<remote object>")
+
+    def __del__(self) -> None:
+        student = self.__dict__.get("_student")
+        if student is not None and self._generation == student.generation:
+            student.released.append(self._fields["id"])
+
+
+class _RequestPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, Remote):
+            return ("handle", obj._fields["id"])
+        return None
+
+
+@dataclass
+class StudentProcessConfig:
+    """How to start the student's process: its module, its start method, where it may write."""
+
+    package: str
+    package_dir: Path
+    module: str
+    start_method: str
+    scratch: Path
+    python_cpu_count: int | None = None
+    run_as: system.StudentUser | None = None
+    extra_paths: tuple[str, ...] = ()
+    extra_env: dict = field(default_factory=dict)
+
+
+def allowed_environment(environ=os.environ) -> dict[str, str]:
+    """The variables of environ that the student's process may see."""
+    return {name: value for name, value in environ.items()
+            if name in ALLOWED_VARIABLES or name.startswith(ALLOWED_PREFIXES)}
+
+
+def library_paths() -> list[str]:
+    """The folders of installed libraries (NumPy, psutil), without the kit's own source tree.
+
+    The agent runs with -S, so no .pth file runs: an editable install of the kit is not on it.
+    """
+    paths = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE and site.getusersitepackages():
+        paths.append(site.getusersitepackages())
+    return [p for p in paths if os.path.isdir(p)]
+
+
+class StudentProcess:
+    """The student's process for one topic: started on demand, killed after a hang or crash."""
+
+    def __init__(self, config: StudentProcessConfig) -> None:
+        self.config = config
+        self.proc: subprocess.Popen | None = None
+        self.generation = 0
+        self.released: list[int] = []
+        self.deadline: float | None = None
+        self.deadline_s: float = 0.0
+        self._answers: queue.Queue = queue.Queue()
+        self.output_path = config.scratch / "output.log"
+        self.stack_path = config.scratch / "stacks.txt"
+        self._import_root = self._make_import_root()
+        self._prepare_scratch()
+
+    # -- starting and stopping -------------------------------------------------------------
+
+    def _make_import_root(self) -> Path:
+        """A folder holding only the student's package and the kit's student-side code."""
+        root = self.config.scratch / "import-root"
+        root.mkdir(parents=True, exist_ok=True)
+        for source, name in ((self.config.package_dir, self.config.package),
+                             (STUDENT_RUNTIME_DIR, STUDENT_RUNTIME_DIR.name)):
+            if self.config.run_as is None:
+                system.link_directory(source, root / name)
+            else:
+                # Another user may not be able to read the kit's folder, and must not change
+                # the files being graded: it gets a copy it can read and not write.
+                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"),
+                                copy_function=shutil.copyfile)
+                for folder, _, files in os.walk(root / name):
+                    os.chmod(folder, 0o755)
+                    for file in files:
+                        os.chmod(os.path.join(folder, file), 0o644)
+        return root
+
+    def _prepare_scratch(self) -> None:
+        """The student's home, temp folder, output and stacks files, owned by the student's user
+        (the import root stays the grader's: the student's code may read it, not change it)."""
+        for folder in ("home", "tmp"):
+            (self.config.scratch / folder).mkdir(exist_ok=True)
+        for path in (self.output_path, self.stack_path):
+            path.touch()
+        user = self.config.run_as
+        if user is not None:
+            os.chown(self.config.scratch, user.uid, user.gid)
+            for entry in self.config.scratch.iterdir():
+                if entry != self._import_root:
+                    user.give(entry)
+            self._import_root.chmod(0o755)
+
+    def environment(self) -> dict[str, str]:
+        """The student's environment: the allowlist, its own home and temp folder, its path."""
+        home = self.config.scratch / "home"
+        tmp = self.config.scratch / "tmp"
+        env = allowed_environment()
+        env.update({
+            "PYTHONPATH": os.pathsep.join([str(self._import_root), *self.config.extra_paths,
+                                           *library_paths()]),
+            "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONIOENCODING": "utf-8",
+            "HOME": str(home), "USERPROFILE": str(home),
+            "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp),
+        })
+        if self.config.python_cpu_count is not None:
+            env["PYTHON_CPU_COUNT"] = str(self.config.python_cpu_count)
+        env.update(self.config.extra_env)
+        return env
+
+    def start(self) -> None:
+        """Start the agent (a no-op while it runs)."""
+        if self.alive():
+            return
+        self.generation += 1
+        self.released = []
+        self._answers = queue.Queue()
+        output = open(self.output_path, "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-S", "-P", "-c", AGENT_CODE, str(self.output_path),
+                 str(self.stack_path), self.config.start_method],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output,
+                cwd=self.config.scratch / "home", env=self.environment(),
+                **system.popen_group_options(), **system.run_as_options(self.config.run_as))
+        finally:
+            output.close()
+        reader = threading.Thread(target=self._read_answers, args=(self.proc, self._answers),
+                                  daemon=True, name="student-answers")
+        reader.start()
+
+    @staticmethod
+    def _read_answers(proc: subprocess.Popen, answers: queue.Queue) -> None:
+        fd = proc.stdout.fileno()
+        try:
+            while True:
+                frame = wire.read_frame(fd)
+                answers.put(frame)
+                if frame is None:
+                    return
+        except (OSError, wire.BadMessage):
+            answers.put(None)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> list[psutil.Process]:
+        """Kill the agent and every process of the student's; return those still running before."""
+        if self.proc is None:
+            return []
+        killed = system.kill_student_processes(self.proc.pid, self.config.run_as)
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.proc = None
+        return killed
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def make(self, factory, *args, **kwargs) -> Remote:
+        """factory(*args, **kwargs) in the student's process, kept there; a handle to it."""
+        return self.call(factory, *args, want="handle", **kwargs)
+
+    @property
+    def pid(self) -> int | None:
+        """The pid of the student's process (the agent), or None when it is not running."""
+        return self.proc.pid if self.alive() else None
+
+    def call(self, func, *args, want: str = "auto", timeout_s: float | None = None, **kwargs):
+        """func(*args, **kwargs) in the student's process; its answer as plain data or a Remote."""
+        self.start()
+        payload = io.BytesIO()
+        _RequestPickler(payload, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            {"func": func, "args": args, "kwargs": kwargs, "want": want,
+             "release": self.released[:]})
+        self.released.clear()
+        try:
+            wire.write_frame(self.proc.stdin.fileno(), payload.getvalue())
+        except OSError:
+            raise self._died() from None
+        wait_s = self._wait_s(timeout_s)
+        try:
+            frame = self._answers.get(timeout=wait_s)
+        except queue.Empty:
+            raise self._timed_out(timeout_s if timeout_s is not None else self.deadline_s) from None
+        if frame is None:
+            raise self._died()
+        try:
+            message = wire.decode(frame)
+        except wire.BadMessage as error:
+            self.stop()
+            raise StudentProcessDied(None) from error
+        return self._interpret(message)
+
+    def _wait_s(self, timeout_s: float | None) -> float:
+        left = [] if timeout_s is None else [timeout_s]
+        if self.deadline is not None:
+            left.append(self.deadline - time.monotonic())
+        return max(0.0, min(left)) if left else 3600.0
+
+    def _interpret(self, message):
+        if not isinstance(message, dict) or len(message) != 1:
+            raise StudentProcessDied(None)
+        (tag, body), = message.items()
+        if tag == "$ok":
+            return exceptions_in(body)
+        if tag == "$handle":
+            return Remote(self, body)
+        if tag == "$raised":
+            raise StudentRaised(body)
+        raise StudentProcessDied(None)
+
+    def _died(self) -> StudentProcessDied:
+        code = self.proc.wait() if self.proc is not None else None
+        self.stop()
+        return StudentProcessDied(code)
+
+    def _timed_out(self, timeout_s: float) -> CallTimedOut:
+        stack = self._stack_of_main_thread()
+        self.stop()
+        return CallTimedOut(timeout_s, stack)
+
+    def _stack_of_main_thread(self) -> list:
+        """The frames the agent's main thread was in, from the stacks it writes when asked."""
+        if not hasattr(signal, "SIGUSR1") or not self.alive():
+            return []
+        try:
+            self.stack_path.write_text("")
+            os.kill(self.proc.pid, signal.SIGUSR1)
+        except OSError:
+            return []
+        # faulthandler writes from its signal handler; the stacks are complete once the file
+        # stops growing.
+        deadline, text = time.monotonic() + STACK_WAIT_S, ""
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            latest = self.stack_path.read_text(errors="replace")
+            if latest and latest == text:
+                break
+            text = latest
+        return main_thread_frames(text)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def output_size(self) -> int:
+        try:
+            return self.output_path.stat().st_size
+        except OSError:
+            return 0
+
+    def output_since(self, offset: int) -> str:
+        """What the student's processes printed since offset: its head and tail when it is long."""
+        try:
+            with open(self.output_path, "rb") as file:
+                file.seek(offset)
+                head = file.read(OUTPUT_KEPT_BYTES)
+                end = file.seek(0, os.SEEK_END)
+                skipped = end - offset - len(head)
+                if skipped > 0:
+                    file.seek(max(offset + len(head), end - OUTPUT_KEPT_BYTES))
+                    tail = file.read(OUTPUT_KEPT_BYTES)
+                    skipped = end - offset - len(head) - len(tail)
+                    head += f"\n[... {skipped:,} bytes not shown ...]\n".encode() + tail
+        except OSError:
+            return ""
+        return head.decode("utf-8", errors="replace")
+
+
+def main_thread_frames(stacks: str) -> list:
+    """(file, line, function) frames, deepest last, of the thread that runs the agent's loop.
+
+    faulthandler lists each thread's frames most recent first, under a 'Thread 0x...' line.
+    """
+    for block in stacks.split("\n\n"):
+        frames = []
+        for line in block.splitlines():
+            line = line.strip()
+            if not line.startswith('File "'):
+                continue
+            path, _, rest = line[6:].partition('", line ')
+            number, _, function = rest.partition(" in ")
+            if number.strip().isdigit():
+                frames.append((path, int(number), function.strip()))
+        if any(path.endswith(os.path.join("student_runtime", "agent.py")) for path, _, _ in frames):
+            return list(reversed(frames))
+    return []
