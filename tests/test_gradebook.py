@@ -47,12 +47,14 @@ def card(login: str | None = "alice", generated_at: str = "2026-11-25T20:05:25+0
          **edits) -> dict:
     """The sample scorecard as an honest schema 1.2 card of the reference's kit."""
     made = copy.deepcopy(SAMPLE)
-    made.update(schema_version="1.2", kit_version=__version__, generated_at=generated_at,
+    made.update(schema_version="1.3", kit_version=__version__, generated_at=generated_at,
                 student={"name": None, "login": login, "repository": None, "commit": "abc123",
                          "source": "environment"})
     made["integrity"] = {"suites": dict(PUBLIC),
                          "graded_files": {t: STUDENT_FILE for t in PUBLIC},
-                         "grader": "9" * 64, "suites_source": "public", "suites_dir": "suites"}
+                         "grader": "9" * 64, "suites_source": "public", "suites_dir": "suites",
+                         "isolation": {"mode": "separate-user", "user": "grade-student", "note": ""},
+                         "in_grader_topics": []}
     made.update(edits)
     return made
 
@@ -231,7 +233,7 @@ def test_csv_columns_and_rows():
     assert header == ["student", "name", "login", "repository", "commit", "generated_at",
                       "process_basics", "pool_map", "shared_values", "total", "max_score",
                       "percent", "flags", "grader_edited", "suites_edited", "other_kit_version",
-                      "few_cpus", "timed_out", "signature", "same_as_solution", "partial_run",
+                      "few_cpus", "timed_out", "signature", "same_as_solution", "partial_run", "not_isolated",
                       "scorecards", "file"]
     table = [dict(zip(header, row)) for row in rows]
     assert [r["student"] for r in table] == ["alice", "bob"]

@@ -230,7 +230,7 @@ def test_verify_passes_a_signed_scorecard_and_names_its_student(tmp_path):
 @pytest.mark.parametrize("content, words", [
     (None, "signature does NOT match"),
     (json.dumps(SAMPLE), "NOT signed"),
-    ('{"schema_version": "1.2", "topics": [', "truncated"),
+    ('{"schema_version": "1.3", "topics": [', "truncated"),
     ('{"tests": []}', "not a scorecard"),
     ("", "empty file"),
 ])

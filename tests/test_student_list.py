@@ -121,7 +121,7 @@ def test_list_without_a_scorecard_says_so_and_shows_zeros(tmp_path):
 
 def test_list_with_a_corrupt_scorecard_says_so_and_shows_zeros(tmp_path):
     path = tmp_path / "scorecard.json"
-    path.write_text('{"schema_version": "1.2", "topics": [')
+    path.write_text('{"schema_version": "1.3", "topics": [')
     result = CliRunner().invoke(list_topics, ["--json", str(path)])
     assert result.exit_code == 0 and result.exception is None
     assert "cannot be read (it is not JSON)" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -48,7 +49,10 @@ def _write(path: Path, text: str) -> None:
 @click.option("--solutions", "solutions_dir", type=FOLDER,
               help="Reference solutions (<topic>.py) to flag graded files identical to them "
                    "[default: the kit's solutions/ when it exists].")
-def collect(paths, csv_path, html_path, suites_dir, solutions_dir):
+@click.option("--require-separate-user", is_flag=True,
+              help="Flag scorecards whose student code did not run as a separate user, or that "
+                   "judged some topics inside the grading process (your trusted runs must not).")
+def collect(paths, csv_path, html_path, suites_dir, solutions_dir, require_separate_user):
     """Collect scorecards into a class gradebook and report.
 
     PATHS are scorecard files, or folders searched for *.json files at any depth. A student with
@@ -67,7 +71,8 @@ def collect(paths, csv_path, html_path, suites_dir, solutions_dir):
         click.echo(NOTHING_READ, err=True)
         raise SystemExit(1)
 
-    reference = instructor_reference(suites_dir, solutions_dir)
+    reference = replace(instructor_reference(suites_dir, solutions_dir),
+                        require_separate_user=require_separate_user)
     students = build_gradebook(loaded, reference)
     made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     _write(csv_path, gradebook_csv(students))

@@ -32,8 +32,9 @@ TIMED_OUT = "timed_out"
 SIGNATURE = "signature"
 SAME_AS_SOLUTION = "same_as_solution"
 PARTIAL_RUN = "partial_run"
+NOT_ISOLATED = "not_isolated"
 FLAGS = (GRADER_EDITED, SUITES_EDITED, OTHER_KIT_VERSION, FEW_CPUS, TIMED_OUT, SIGNATURE,
-         SAME_AS_SOLUTION, PARTIAL_RUN)
+         SAME_AS_SOLUTION, PARTIAL_RUN, NOT_ISOLATED)
 FLAG_MEANINGS = {
     GRADER_EDITED: "the grader's code differs from this kit's",
     SUITES_EDITED: "graded by a suite that is neither this kit's nor one of the private suites",
@@ -43,6 +44,8 @@ FLAG_MEANINGS = {
     SIGNATURE: "unsigned (while a signing key is set) or tampered with since it was signed",
     SAME_AS_SOLUTION: "a graded file is byte for byte a reference solution",
     PARTIAL_RUN: "not a full run: interrupted, or limited to some checks (--check, -x)",
+    NOT_ISOLATED: "with --require-separate-user: the student's code did not run as a separate "
+                  "user, or some topics were judged inside the grading process",
 }
 CPU_OVERRIDE_SOURCES = ("--cpus", "GRADER_USABLE_CPUS")
 
@@ -58,6 +61,8 @@ class Reference:
     # topic id -> the SHA-256 of its reference solution.
     solution_digests: dict[str, str]
     signing_key: bytes | None = None
+    # Flag cards whose student code did not run as a separate user (--require-separate-user).
+    require_separate_user: bool = False
     solutions_dir: Path | None = None
     suites_dir: Path | None = None
 
@@ -156,7 +161,23 @@ def card_flags(card: dict, reference: Reference, signature: str) -> dict[str, st
                                       ("focused", card.get("focus"))) if found]
     if partial:
         flags[PARTIAL_RUN] = ", ".join(partial)
+    if reference.require_separate_user:
+        isolated = isolation_flag(integrity)
+        if isolated:
+            flags[NOT_ISOLATED] = isolated
     return flags
+
+
+def isolation_flag(integrity: dict) -> str:
+    """Why this card's student code was not kept apart from its judge, or "" when it was."""
+    reasons = []
+    mode = (integrity.get("isolation") or {}).get("mode", "unknown (made before kit layout 1.3)")
+    if mode != "separate-user":
+        reasons.append(f"isolation {mode}")
+    in_grader = integrity.get("in_grader_topics") or []
+    if in_grader:
+        reasons.append(f"judged inside the grading process: {', '.join(in_grader)}")
+    return "; ".join(reasons)
 
 
 def cpu_flag(environment: dict) -> str:

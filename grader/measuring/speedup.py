@@ -15,10 +15,10 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
-import psutil
+from grader.measuring.kernel_cpu import TreeCpuSampler
 
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
@@ -37,6 +37,11 @@ WORK_CPU_S = 1.0
 # (a free-threaded build, or subinterpreters), rather than taking turns on one GIL.
 PARALLEL_THREADS_CPUS = 1.3
 MIN_WORKERS = 2
+# A worker process did a real share of the work when the kernel charged it at least this
+# fraction of an even share; the work's processes must be charged at least KERNEL_WORK_SHARE
+# of the work's CPU, whatever the tasks' records say.
+KERNEL_SHARE_OF_FAIR = 0.25
+KERNEL_WORK_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,10 @@ class RunEvidence:
     ran_in_parent: bool
     parent_cpu_s: float
     threads_cpu_overlap: float
+    # From the kernel's accounting, which the student's code cannot write: the CPU charged to
+    # the processes the calling process started, and how many of them did a real share.
+    kernel_workers_cpu_s: float | None = None
+    kernel_busy_workers: int | None = None
 
 
 def gil_enabled() -> bool:
@@ -156,26 +165,37 @@ def evidence_from(records: list[TaskRecord], wall_s: float, parent_cpu_s: float,
 
 
 def measure_run(run: Callable[[], object], log: TaskLog,
-                parent_pid: int | None = None) -> tuple[RunEvidence, object]:
+                parent_pid: int | None = None, work_cpu_s: float | None = None,
+                workers: int = 2) -> tuple[RunEvidence, object]:
     """Run one parallel version of the tasks; return its evidence and what it returned.
 
     parent_pid is the process that makes the call: the student's process for the student's
-    run, this one (the default) for the kit's own.
+    run, this one (the default) for the kit's own. With work_cpu_s (the CPU the tasks need),
+    the kernel's accounting of the caller's descendants is set against the records: tasks
+    claimed by records but not charged by the kernel to any worker did not run there.
     """
     log.clear()
-    parent = psutil.Process(parent_pid or os.getpid())
-    wall, cpu = time.monotonic(), _cpu_s(parent)
-    result = run()
-    wall, cpu = time.monotonic() - wall, _cpu_s(parent) - cpu
-    return evidence_from(log.read(), wall, cpu, parent.pid), result
-
-
-def _cpu_s(proc: psutil.Process) -> float:
+    sampler = TreeCpuSampler(parent_pid or os.getpid()).start()
+    wall = time.monotonic()
     try:
-        times = proc.cpu_times()
-    except psutil.Error:
-        return 0.0
-    return times.user + times.system
+        result = run()
+    finally:
+        wall = time.monotonic() - wall
+        charged = sampler.stop()
+    evidence = evidence_from(log.read(), wall, charged.root_cpu_s, sampler.root.pid)
+    if work_cpu_s is None:
+        return evidence, result
+    fair_share = work_cpu_s / max(1, workers)
+    # What the records claim can be no more than what the kernel charged to the processes.
+    claimed = min(evidence.task_cpu_s, charged.workers_cpu_s + charged.root_cpu_s)
+    raw = claimed / wall if wall > 0 else 0.0
+    kernel_share = min(1.0, charged.workers_cpu_s / (wall * max(1, workers))) if wall > 0 else 0.0
+    share = max(evidence.task_cpu_share, kernel_share, 0.05)
+    return replace(evidence, task_cpu_s=round(claimed, 4), raw_speedup=round(raw, 3),
+                   speedup=round(raw / share, 3),
+                   kernel_workers_cpu_s=round(charged.workers_cpu_s, 3),
+                   kernel_busy_workers=charged.busy_workers(KERNEL_SHARE_OF_FAIR * fair_share)
+                   ), result
 
 
 def _threads_problem(evidence: RunEvidence, x: float) -> str:
@@ -192,11 +212,31 @@ def _threads_problem(evidence: RunEvidence, x: float) -> str:
             "CPU-bound work gets no faster. Use processes (multiprocessing.Pool or Process).")
 
 
+def _kernel_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
+    """What the kernel's accounting shows the records got wrong, or None."""
+    if evidence.kernel_workers_cpu_s is None:
+        return None
+    expected = WORK_CPU_S
+    if evidence.kernel_workers_cpu_s < KERNEL_WORK_SHARE * expected:
+        return (f"The tasks needed about {expected:.2f} s of CPU, but the operating system "
+                f"charged only {evidence.kernel_workers_cpu_s:.2f} s to all the processes your "
+                "code started: the work did not run in worker processes. Give the tasks to "
+                "worker processes (a Pool, or Process objects) and let them compute.")
+    if (evidence.kernel_busy_workers or 0) < 2 and plan.workers >= 2:
+        return (f"The operating system charged the work's CPU to "
+                f"{evidence.kernel_busy_workers} worker process, while {plan.workers} were asked "
+                "for: the others sat idle. Split the work so that every worker gets a share.")
+    return None
+
+
 def structural_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
     """What the recorded evidence proves was not parallel, or None. No stopwatch involved."""
     n, x = plan.tasks, evidence.raw_speedup
     if evidence.tasks_recorded == 0:
         return "None of the tasks ran, so nothing could be timed. Call the function on every item."
+    problem = _kernel_problem(evidence, plan)
+    if problem:
+        return problem
     if evidence.worker_pids == 0 and evidence.threads > 1:
         return _threads_problem(evidence, x)
     if evidence.worker_pids == 0:
@@ -307,7 +347,8 @@ def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[
     best: SpeedupVerdict | None = None
     student_result = reference_result = None
     for number in range(1, rounds + 1):
-        student, student_result = measure_run(run_student, log, student_pid)
+        student, student_result = measure_run(run_student, log, student_pid,
+                                              WORK_CPU_S if student_pid else None, plan.workers)
         reference = None
         if plan.timing_possible and structural_problem(student, plan) is None:
             reference, reference_result = measure_run(run_reference, log)

@@ -116,6 +116,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # The kit's own runs beside the student's (baselines) use the same start method.
     multiprocessing.set_start_method(env.start_method, force=True)
+    if env.start_method == "forkserver":
+        # Warm now, so that the kit's first run beside the student's is not charged its start.
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
     # A student's process that forks twice is adopted here, not by init, and is found and killed.
     system.become_subreaper()
     _run = _Run(env)

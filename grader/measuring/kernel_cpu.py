@@ -1,0 +1,84 @@
+"""The CPU time the kernel charged to a process and its descendants during a run.
+
+Task records are written by the student's process and can say anything; the kernel's
+accounting of that process and of every process it started cannot be written by it. A sampler
+thread reads it (psutil) a few times a second while the run lasts, so that a worker that exits
+before the run ends is still counted, up to its last sample.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import psutil
+
+SAMPLE_EVERY_S = 0.05
+
+
+def _cpu_s(proc: psutil.Process) -> float | None:
+    try:
+        times = proc.cpu_times()
+    except psutil.Error:
+        return None
+    return times.user + times.system
+
+
+@dataclass(frozen=True)
+class TreeCpu:
+    """CPU seconds charged during a run: to the root process, and to each descendant by pid."""
+
+    root_cpu_s: float
+    descendants_cpu_s: dict[int, float]
+
+    @property
+    def workers_cpu_s(self) -> float:
+        """All the CPU time of the root's descendants."""
+        return sum(self.descendants_cpu_s.values())
+
+    def busy_workers(self, at_least_s: float) -> int:
+        """How many descendants were charged at least this much CPU."""
+        return sum(1 for cpu in self.descendants_cpu_s.values() if cpu >= at_least_s)
+
+
+class TreeCpuSampler:
+    """Samples the CPU of root_pid and its descendants from start() to stop()."""
+
+    def __init__(self, root_pid: int) -> None:
+        self.root = psutil.Process(root_pid)
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kernel-cpu")
+
+    def _sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            procs = [self.root]
+        for proc in procs:
+            cpu = _cpu_s(proc)
+            if cpu is not None:
+                self._first.setdefault(proc.pid, cpu if self._started else 0.0)
+                self._last[proc.pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY_S):
+            self._sample()
+
+    def start(self) -> "TreeCpuSampler":
+        # What existed before the run is charged only for what it used during it; a process
+        # first seen later was started by the run, and all its CPU counts.
+        self._started = False
+        self._sample()
+        self._started = True
+        self._thread.start()
+        return self
+
+    def stop(self) -> TreeCpu:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        used = {pid: max(0.0, self._last[pid] - self._first[pid]) for pid in self._last}
+        root = used.pop(self.root.pid, 0.0)
+        return TreeCpu(root_cpu_s=root, descendants_cpu_s=used)

@@ -1,0 +1,61 @@
+"""Attacks on the grader by a student who has read all of its code: each earns nothing, learns
+nothing and leaves nothing. One folder in tests/attacks/ per attack, graded as the student's
+package; the `grade` fixture also fails a run that leaves any process behind."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import KIT_ROOT
+
+ATTACKS = KIT_ROOT / "tests" / "attacks"
+SIGNING_KEY = "kit-test-signing-key-7f3a9c"
+pytestmark = pytest.mark.slow
+
+
+def graded(grade, attack: str, *args: str):
+    return grade("pool_map", "--target", str(ATTACKS / attack), *args)
+
+
+def test_forged_events_earn_nothing(grade):
+    run = graded(grade, "forges_events")
+    topic = run.topic("pool_map")
+    assert topic["score"] == 0 and run.scorecard["score"] == 0
+    assert not any(check["outcome"] == "passed" for check in topic["checks"])
+
+
+def test_a_patched_verdict_function_earns_nothing(grade):
+    topic = graded(grade, "patches_the_verdict").topic("pool_map")
+    assert topic["score"] == 0
+    assert all(check["outcome"] != "passed" for check in topic["checks"])
+
+
+def test_the_signing_key_never_reaches_student_code(grade, monkeypatch):
+    monkeypatch.setenv("GRADER_SIGNING_KEY", SIGNING_KEY)
+    run = graded(grade, "reads_the_key")
+    assert run.scorecard["signature"]
+    shown = json.dumps(run.scorecard) + run.output
+    assert SIGNING_KEY not in shown
+    assert "key: absent" in run.check("pool_map", "chunksize_rule")["message"]
+
+
+def test_a_process_that_leaves_its_session_does_not_outlive_the_topic(grade):
+    # The grade fixture fails the run if any process it started is still alive afterwards.
+    topic = graded(grade, "outlives_its_topic").topic("pool_map")
+    reported = [check["message"] for check in topic["checks"] if "left" in check["message"]]
+    assert reported or topic["leftovers"]
+
+
+def test_the_kit_baseline_is_out_of_the_students_reach(grade):
+    run = graded(grade, "calls_the_kit_baseline")
+    check = run.check("pool_map", "results_in_order")
+    assert check["outcome"] == "failed" and "No module named 'grader'" in check["message"]
+    assert run.check("pool_map", "speedup")["points"] == 0
+
+
+def test_forged_task_records_and_answers_without_processes_earn_no_speedup(grade):
+    check = graded(grade, "forges_task_records").check("pool_map", "speedup")
+    assert check["outcome"] == "failed"
+    assert "operating system charged" in check["message"]
