@@ -1,9 +1,10 @@
 """The loop that runs in the student's process: it takes the grader's calls and answers them.
 
 Started by the grader as `python -S -P -c "from student_runtime import agent; agent.main()"
-OUTPUT_FILE`. Standard input and output carry the grader's requests and the answers; before
-any student code runs they are moved to private descriptors, so that the student's prints, and
-every process it starts, write to OUTPUT_FILE instead, and `input()` reads nothing.
+STDOUT_FILE STDERR_FILE STACK_FILE START_METHOD`. Standard input and output carry the grader's
+requests and the answers; before any student code runs they are moved to private descriptors,
+so that the student's prints, and every process it starts, go to the two files instead, and
+`input()` reads nothing.
 
 A request is a pickle from the grader: call `func(*args, **kwargs)`, where any argument may be a
 handle to an object kept here. The answer is plain data, a handle to what is not plain data,
@@ -75,11 +76,11 @@ def _describe_object(obj, handles: _Handles) -> dict:
         shown = repr(obj)[:200]
     except BaseException:  # noqa: BLE001
         shown = f"<{kind.__qualname__}>"
-    names = [_qualname(k) for k in (obj.__mro__ if isinstance(obj, type) else ())]
+    class_types = [_qualname(k) for k in (obj.__mro__ if isinstance(obj, type) else ())]
+    name = getattr(obj, "__qualname__", "")
     return {"id": handles.keep(obj), "type": _qualname(kind),
             "types": [_qualname(k) for k in kind.__mro__], "callable": callable(obj),
-            "repr": shown, "class_types": names,
-            "name": getattr(obj, "__qualname__", "") if isinstance(getattr(obj, "__qualname__", ""), str) else ""}
+            "repr": shown, "class_types": class_types, "name": name if isinstance(name, str) else ""}
 
 
 def _plain(value, handles: _Handles) -> bytes:
@@ -132,16 +133,16 @@ def _answer(request: dict, handles: _Handles) -> bytes:
     return _plain(value, handles)
 
 
-def _take_standard_streams(output_path: str) -> tuple[int, int]:
-    """Move stdin and stdout to private descriptors; point 0 at nothing and 1, 2 at the output."""
+def _take_standard_streams(stdout_path: str, stderr_path: str) -> tuple[int, int]:
+    """Move stdin and stdout to private descriptors; point 0 at nothing, 1 and 2 at the files."""
     requests, answers = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    output = os.open(output_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
+    for fd, path in ((1, stdout_path), (2, stderr_path)):
+        output = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.dup2(output, fd)
+        os.close(output)
     sys.stdin = open(0, "r", closefd=False)
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
@@ -184,9 +185,10 @@ def serve(requests: int, answers: int) -> None:
 
 
 def main() -> None:
-    """Entry point: the output file, the stack file and the start method come on the command line."""
-    output_path, stack_path, start_method = sys.argv[1:4]
-    requests, answers = _take_standard_streams(output_path)
+    """Entry point: the output files, the stack file and the start method come on the command
+    line."""
+    stdout_path, stderr_path, stack_path, start_method = sys.argv[1:5]
+    requests, answers = _take_standard_streams(stdout_path, stderr_path)
     _dump_stacks_on_request(stack_path)
     import multiprocessing
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
 import struct
 
 # Larger than any answer a check asks for (a 1e6-element float64 array is 11 MB encoded).
@@ -144,14 +145,7 @@ def write_frame(fd: int, payload: bytes) -> None:
     """Write one framed message to a file descriptor, whole."""
     data = memoryview(_HEADER.pack(len(payload)) + payload)
     while data:
-        written = _write(fd, data)
-        data = data[written:]
-
-
-def _write(fd: int, data) -> int:
-    import os
-
-    return os.write(fd, data)
+        data = data[os.write(fd, data):]
 
 
 def read_frame(fd: int) -> bytes | None:
@@ -162,15 +156,10 @@ def read_frame(fd: int) -> bytes | None:
     (size,) = _HEADER.unpack(header)
     if size > MAX_MESSAGE_BYTES:
         raise BadMessage("message too large")
-    payload = _read_exactly(fd, size)
-    if payload is None:
-        return None
-    return payload
+    return _read_exactly(fd, size)
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
-    import os
-
     chunks, left = [], size
     while left:
         chunk = os.read(fd, min(left, 1 << 20))

@@ -100,11 +100,13 @@ def test_leaked_shared_memory_segment(grade):
 
 @pytest.mark.slow
 def test_c_loop_holding_the_gil(grade):
+    # The student's process is killed at the check's limit, whatever it was stuck in, and the
+    # next check gets a fresh one: no check after the hang is lost.
     topic = graded_topic(grade, "gil_loop", "pool_map")
     assert topic["status"] == "timeout"
     first, *rest = topic["checks"]
-    assert first["outcome"] == "timeout" and "Could not be interrupted" in first["message"]
-    assert all("Not run" in c["message"] for c in rest)
+    assert first["outcome"] == "timeout" and "Did not finish within" in first["message"]
+    assert not any("Not run" in c["message"] for c in rest)
 
 
 def test_orphaned_grandchildren_are_killed_and_reported(grade):

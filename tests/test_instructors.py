@@ -168,6 +168,7 @@ def released(tmp_path):
 def test_release_holds_what_students_need_and_no_solutions(released):
     assert (released / "exercises" / "pool_map.py").is_file()
     assert (released / "grader" / "suites" / "test_pool_map.py").is_file()
+    assert (released / "student_runtime" / "agent.py").is_file()
     assert (released / ".github" / "workflows" / "grade.yml").is_file()
     for absent in ("solutions", "tests", "benchmarks", ".ci", "instructors"):
         assert not (released / absent).exists(), absent

@@ -19,7 +19,7 @@ from grader.topics import all_topics
 
 # What a release holds, relative to the kit's root; everything else stays with the instructor.
 RELEASED = ("README.md", "pyproject.toml", ".gitignore", "exercises", "grader",
-            "docs/sample_scorecard.json")
+            "student_runtime", "docs/sample_scorecard.json")
 WORKFLOW_SOURCE = "instructors/github/grade.yml"
 WORKFLOW_RELEASED = ".github/workflows/grade.yml"
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".pytest_cache")

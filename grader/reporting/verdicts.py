@@ -53,7 +53,14 @@ RAISED = "Your code raised {error}{where}. Run the function by hand on a small i
 
 
 class ImportProblem(Exception):
-    """The student's module could not be imported; every check reports this message."""
+    """The student's module could not be imported; every check reports this message.
+
+    hung: the import did not finish in time (a timeout, not an error).
+    """
+
+    def __init__(self, message: str, hung: bool = False) -> None:
+        super().__init__(message)
+        self.hung = hung
 
 
 class MissingFunction(Exception):
@@ -208,7 +215,8 @@ def check_verdict(phases: dict, summary: str, metrics: dict, student_file: Path,
         if isinstance(error, pytest.skip.Exception):
             return {**result, "outcome": "skipped", "message": str(error.msg)}
         message = str(error) if isinstance(error, ImportProblem) else f"Grader error: {describe(error)}"
-        return {**result, "outcome": "error", "message": message}
+        hung = isinstance(error, ImportProblem) and error.hung
+        return {**result, "outcome": "timeout" if hung else "error", "message": message}
     if "call" in phases:
         result.update(_call_failure(phases["call"], student_file, timeout_s, timeout_advice or {}))
     if "teardown" in phases:

@@ -163,7 +163,8 @@ class StudentProcess:
         self.deadline: float | None = None
         self.deadline_s: float = 0.0
         self._answers: queue.Queue = queue.Queue()
-        self.output_path = config.scratch / "output.log"
+        self.output_path = config.scratch / "stdout.log"
+        self.errors_path = config.scratch / "stderr.log"
         self.stack_path = config.scratch / "stacks.txt"
         self._import_root = self._make_import_root()
         self._prepare_scratch()
@@ -194,7 +195,7 @@ class StudentProcess:
         (the import root stays the grader's: the student's code may read it, not change it)."""
         for folder in ("home", "tmp"):
             (self.config.scratch / folder).mkdir(exist_ok=True)
-        for path in (self.output_path, self.stack_path):
+        for path in (self.output_path, self.errors_path, self.stack_path):
             path.touch()
         user = self.config.run_as
         if user is not None:
@@ -229,11 +230,11 @@ class StudentProcess:
         self.generation += 1
         self.released = []
         self._answers = queue.Queue()
-        output = open(self.output_path, "ab")
+        output = open(self.errors_path, "ab")
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-S", "-P", "-c", AGENT_CODE, str(self.output_path),
-                 str(self.stack_path), self.config.start_method],
+                 str(self.errors_path), str(self.stack_path), self.config.start_method],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output,
                 cwd=self.config.scratch / "home", env=self.environment(),
                 **system.popen_group_options(), **system.run_as_options(self.config.run_as))
@@ -359,28 +360,41 @@ class StudentProcess:
 
     # -- output ------------------------------------------------------------------------------
 
-    def output_size(self) -> int:
-        try:
-            return self.output_path.stat().st_size
-        except OSError:
-            return 0
+    def output_sizes(self) -> tuple[int, int]:
+        """How much the student's processes have printed so far, on stdout and on stderr."""
+        return _size(self.output_path), _size(self.errors_path)
 
-    def output_since(self, offset: int) -> str:
-        """What the student's processes printed since offset: its head and tail when it is long."""
-        try:
-            with open(self.output_path, "rb") as file:
-                file.seek(offset)
-                head = file.read(OUTPUT_KEPT_BYTES)
-                end = file.seek(0, os.SEEK_END)
-                skipped = end - offset - len(head)
-                if skipped > 0:
-                    file.seek(max(offset + len(head), end - OUTPUT_KEPT_BYTES))
-                    tail = file.read(OUTPUT_KEPT_BYTES)
-                    skipped = end - offset - len(head) - len(tail)
-                    head += f"\n[... {skipped:,} bytes not shown ...]\n".encode() + tail
-        except OSError:
-            return ""
-        return head.decode("utf-8", errors="replace")
+    def output_since(self, offsets: tuple[int, int]) -> tuple[str, str]:
+        """What the student's processes printed since offsets, on stdout and on stderr: the
+        head and tail of each, however much it was."""
+        return (_read_capped(self.output_path, offsets[0]),
+                _read_capped(self.errors_path, offsets[1]))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_capped(path: Path, offset: int) -> str:
+    """What a file holds past offset; its first and last OUTPUT_KEPT_BYTES when longer."""
+    try:
+        with open(path, "rb") as file:
+            file.seek(offset)
+            head = file.read(OUTPUT_KEPT_BYTES)
+            end = file.seek(0, os.SEEK_END)
+            if end - offset > 2 * OUTPUT_KEPT_BYTES:
+                file.seek(end - OUTPUT_KEPT_BYTES)
+                skipped = end - offset - 2 * OUTPUT_KEPT_BYTES
+                head += f"\n[... {skipped:,} bytes not shown ...]\n".encode() + file.read()
+            elif end - offset > OUTPUT_KEPT_BYTES:
+                file.seek(offset + OUTPUT_KEPT_BYTES)
+                head += file.read()
+    except OSError:
+        return ""
+    return head.decode("utf-8", errors="replace")
 
 
 def main_thread_frames(stacks: str) -> list:

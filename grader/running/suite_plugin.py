@@ -87,6 +87,8 @@ class _Run:
         # Suites not yet moved to the student's process (in_grader) import the module here.
         self.in_grader = False
         self.module_here = None
+        # Named by the student's process right after each import, while it still answers.
+        self.module_pools: list[str] = []
         self.import_error: str | None = None
         self.phases: dict[str, dict] = {}
         self.exitstatus = 0
@@ -101,7 +103,14 @@ class _Run:
                                           or self.module_generation != self.student.generation):
             self.import_error, self.module = _import_student_module(self)
             self.module_generation = self.student.generation
+            self.module_pools = _pools_of(self.module)
         return self.module
+
+    def pools_at_module_level(self) -> list[str]:
+        """The module's globals that hold a pool: a pitfall that messages point out."""
+        if self.in_grader:
+            return self.module_here.pools_at_module_level() if self.module_here else []
+        return self.module_pools
 
 
 _run: _Run | None = None
@@ -158,6 +167,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
               hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
 
 
+def _pools_of(module) -> list[str]:
+    if module is None:
+        return []
+    try:
+        pools = _run.student.call(started.module_level_pools, module, timeout_s=NAMING_TIMEOUT_S)
+    except Exception:  # noqa: BLE001 - naming is a courtesy
+        return []
+    return [name for name in pools if isinstance(name, str)] if isinstance(pools, list) else []
+
+
 def _import_student_module(run: _Run):
     """(error message, None) or (None, a handle to the module), from the student's process."""
     name, path = run.student.config.module, run.student_file
@@ -188,7 +207,8 @@ def exercise():
         pytest.skip("not running under the grader")
     module = _run.student_module()
     if module is None:
-        raise ImportProblem(_run.import_error)
+        raise ImportProblem(_run.import_error,
+                            hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
     return module
 
 
@@ -198,7 +218,8 @@ def exercise_in_grader():
     if _run is None:
         pytest.skip("not running under the grader")
     if _run.module_here is None:
-        raise ImportProblem(_run.import_error)
+        raise ImportProblem(_run.import_error,
+                            hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
     return _run.module_here
 
 
@@ -288,16 +309,14 @@ def _leftover_guard():
 
 def _names_of_leftovers() -> tuple[dict, list[str]]:
     """What the student's process says about the processes it started (for the message only)."""
+    pools = _run.pools_at_module_level()
     if _run.in_grader:
-        pools = _run.module_here.pools_at_module_level() if _run.module_here else []
         return leftovers.labels_from(started.started_processes()), pools
     try:
         labels = _run.student.call(started.started_processes, timeout_s=NAMING_TIMEOUT_S)
-        pools = _run.student.call(started.module_level_pools, _run.module,
-                                  timeout_s=NAMING_TIMEOUT_S) if _run.module is not None else []
     except Exception:  # noqa: BLE001 - naming is a courtesy; a stuck process is killed anyway
-        return {}, []
-    return leftovers.labels_from(labels), [p for p in pools if isinstance(p, str)]
+        return {}, pools
+    return leftovers.labels_from(labels), pools
 
 
 def check_timeout(item: pytest.Item) -> float:
@@ -328,7 +347,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
     limit = check_timeout(item)
     _run.student.deadline_s = limit
     _run.student.deadline = time.monotonic() + limit
-    _run.output_offset = _run.student.output_size()
+    _run.output_offset = _run.student.output_sizes()
     backstop = limit + (IN_GRADER_BACKSTOP_S if _run.in_grader else 2 * BACKSTOP_GRACE_S)
     faulthandler.dump_traceback_later(backstop, exit=True, file=_run.watchdog)
     try:
@@ -352,7 +371,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report: CheckReport = getattr(item, "grader_report", None) or CheckReport()
         suite_source = item.path.read_text(encoding="utf-8")
         advice = dict(report.timeout_advice)
-        module_pools = _run.module_here.pools_at_module_level() if _run.module_here else []
+        module_pools = _run.pools_at_module_level()
         if module_pools:
             # Whatever call it hangs in, a pool kept at module level is the likely cause.
             advice.setdefault(ANY_CALL, leftovers.MODULE_POOL_HANG.format(
@@ -363,7 +382,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             captured = outcome.get_result()
             printed, errors = captured.capstdout, captured.capstderr
         else:
-            printed, errors = _run.student.output_since(getattr(_run, "output_offset", 0)), ""
+            printed, errors = _run.student.output_since(getattr(_run, "output_offset", (0, 0)))
         _run.emit("check", name=check_name(item), duration_s=round(phases.pop("duration"), 3),
                   stdout=check_output(printed, suite_source),
                   stderr=check_output(errors, suite_source), **verdict)
