@@ -104,6 +104,8 @@ class RunEvidence:
     # the processes the calling process started, and how many of them did a real share.
     kernel_workers_cpu_s: float | None = None
     kernel_busy_workers: int | None = None
+    # The CPU the tasks need, which the kernel's figures are set against.
+    kernel_work_cpu_s: float | None = None
 
 
 def gil_enabled() -> bool:
@@ -194,6 +196,7 @@ def measure_run(run: Callable[[], object], log: TaskLog,
     return replace(evidence, task_cpu_s=round(claimed, 4), raw_speedup=round(raw, 3),
                    speedup=round(raw / share, 3),
                    kernel_workers_cpu_s=round(charged.workers_cpu_s, 3),
+                   kernel_work_cpu_s=round(work_cpu_s, 3),
                    kernel_busy_workers=charged.busy_workers(KERNEL_SHARE_OF_FAIR * fair_share)
                    ), result
 
@@ -214,9 +217,9 @@ def _threads_problem(evidence: RunEvidence, x: float) -> str:
 
 def _kernel_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
     """What the kernel's accounting shows the records got wrong, or None."""
-    if evidence.kernel_workers_cpu_s is None:
+    if evidence.kernel_workers_cpu_s is None or evidence.kernel_work_cpu_s is None:
         return None
-    expected = WORK_CPU_S
+    expected = evidence.kernel_work_cpu_s
     if evidence.kernel_workers_cpu_s < KERNEL_WORK_SHARE * expected:
         return (f"The tasks needed about {expected:.2f} s of CPU, but the operating system "
                 f"charged only {evidence.kernel_workers_cpu_s:.2f} s to all the processes your "
@@ -335,8 +338,12 @@ def judge(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupPlan
 
 def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[], object],
                     log: TaskLog, plan: SpeedupPlan, rounds: int = ROUNDS,
-                    student_pid: int | None = None) -> tuple[SpeedupVerdict, object, object]:
+                    student_pid: int | None = None, work_cpu_s: float = WORK_CPU_S
+                    ) -> tuple[SpeedupVerdict, object, object]:
     """Time the student's run beside the kit's own, until one round passes or rounds run out.
+
+    student_pid: the student's process, whose descendants the kernel must charge with at least
+    part of work_cpu_s (the CPU the tasks need) for the run to count as parallel.
 
     A structural failure is final at once, and the kit's run is then skipped: no amount of
     repeating makes serial code parallel. Only a speedup short of the threshold, or a round too
@@ -347,7 +354,7 @@ def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[
     student_result = reference_result = None
     for number in range(1, rounds + 1):
         student, student_result = measure_run(run_student, log, student_pid,
-                                              WORK_CPU_S if student_pid else None, plan.workers)
+                                              work_cpu_s if student_pid else None, plan.workers)
         reference = None
         if plan.timing_possible and structural_problem(student, plan) is None:
             reference, reference_result = measure_run(run_reference, log)
