@@ -59,3 +59,8 @@ def test_forged_task_records_and_answers_without_processes_earn_no_speedup(grade
     check = graded(grade, "forges_task_records").check("pool_map", "speedup")
     assert check["outcome"] == "failed"
     assert "operating system charged" in check["message"]
+
+
+def test_cpu_burnt_in_parallel_without_the_work_earns_no_speedup(grade):
+    check = graded(grade, "burns_cpu_without_the_work").check("pool_map", "speedup")
+    assert check["outcome"] == "failed"

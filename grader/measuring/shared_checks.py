@@ -10,7 +10,8 @@ from typing import Callable
 
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from student_runtime.workloads.tasks import TaskLog, TimedWork, iterations_for
+from grader.measuring.puzzles import squarings_for, time_lock
+from student_runtime.workloads.tasks import TaskLog, TimedWork
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
 
@@ -35,18 +36,23 @@ def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable
                                   advice: str = ORDERED_RESULTS, student=None) -> None:
     """Judge `student_map(func, items, workers)` on CPU work beside `reference_map`.
 
-    The work is WORK_CPU_S of CPU split into plan.tasks TimedWork tasks; the structure decides
-    first, then the time beside the kit's run; last, the results must be right and in order.
+    The work is WORK_CPU_S of CPU split into plan.tasks TimedWork tasks, each a time-lock
+    puzzle whose answer needs its work; the structure decides first (the kernel's accounting
+    has the last word on it), then the time beside the kit's run; last, the answers must be
+    right and in order.
     """
-    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
+    lock = time_lock()
+    work = TimedWork(task_log.directory, squarings_for(WORK_CPU_S / plan.tasks, lock.modulus),
+                     lock.modulus)
     seeds = list(range(plan.tasks))
-    verdict, got, expected = measure_speedup(
+    verdict, got, _ = measure_speedup(
         run_student=lambda: student_map(work, seeds, plan.workers),
         run_reference=lambda: reference_map(work, seeds, plan.workers),
         log=task_log, plan=plan, student_pid=student.pid if student else None)
     check_report.record(verdict.metrics, verdict.message)
     assert verdict.passed, verdict.message
-    if expected is None:  # time was not judged, so the kit's own run was not made
-        expected = [work.expected(seed) for seed in seeds]
+    # The answers need the work: only the grader, which knows the modulus's factors, has a
+    # shortcut to them.
+    expected = [lock.answer(seed, work.iterations) for seed in seeds]
     assert got == expected, mismatch(
         f"{name}(work, {plan.tasks} tasks, workers={plan.workers})", got, expected, advice)

@@ -263,7 +263,10 @@ def speedup_plan(usable_cpus: system.CpuCount) -> SpeedupPlan:
 @pytest.fixture
 def task_log(scratch: Path) -> TaskLog:
     """A fresh log where instrumented tasks record which process ran them, and when."""
-    return TaskLog(scratch / "tasks")
+    log = TaskLog(scratch / "tasks")
+    if _run.student.config.run_as is not None:
+        _run.student.config.run_as.give(log.directory)
+    return log
 
 
 def _student_leftovers() -> list:

@@ -23,6 +23,19 @@ def spin(iterations: int, seed: int = 0) -> int:
     return total
 
 
+def square_mod(x: int, squarings: int, modulus: int) -> int:
+    """x squared `squarings` times modulo `modulus`: work that has no shortcut without the
+    modulus's factors, and whose every step waits on the one before."""
+    for _ in range(squarings):
+        x = x * x % modulus
+    return x
+
+
+def puzzle_base(seed: int, modulus: int) -> int:
+    """The number a puzzle task starts from, drawn from its seed."""
+    return (seed * 2_654_435_761 + 3) % modulus or 3
+
+
 def iterations_for(cpu_seconds: float) -> int:
     """How many spin() iterations take about this many seconds of CPU time on this machine.
 
@@ -100,27 +113,38 @@ class TaskLog:
 class TimedWork:
     """A CPU-bound task, callable as work(seed) or work(seed, delay_s), that logs a TaskRecord.
 
+    With a modulus, the work is a time-lock puzzle: `iterations` squarings of a base drawn from
+    the seed, modulo a number whose factors only the grader knows, so the answer cannot be had
+    without the work. Without one, it is spin().
+
     time.monotonic() is one clock for the whole machine, so records from different processes can
     be compared to see whether tasks overlapped. thread_time() inside the task tells how much
     CPU the task's own thread really got, whatever else the machine (or the process) was doing.
     """
 
-    def __init__(self, log_dir: str | os.PathLike, iterations: int) -> None:
+    def __init__(self, log_dir: str | os.PathLike, iterations: int,
+                 modulus: int | None = None) -> None:
         self.log_dir = str(log_dir)
         self.iterations = iterations
+        self.modulus = modulus
 
     def __call__(self, seed: int, delay_s: float = 0.0) -> int:
         start, cpu_start = time.monotonic(), time.thread_time()
         if delay_s:
             time.sleep(delay_s)
-        result = spin(self.iterations, seed)
+        result = self._work(seed)
         end, cpu_end = time.monotonic(), time.thread_time()
         TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
         return result
 
+    def _work(self, seed: int) -> int:
+        if self.modulus is None:
+            return spin(self.iterations, seed)
+        return square_mod(puzzle_base(seed, self.modulus), self.iterations, self.modulus)
+
     def expected(self, seed: int) -> int:
-        """The result work(seed) must give, computed without logging."""
-        return spin(self.iterations, seed)
+        """The result work(seed) must give, computed the long way, without logging."""
+        return self._work(seed)
 
 
 class ChunkCountingFunction:

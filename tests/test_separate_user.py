@@ -1,0 +1,82 @@
+"""The trusted flow: as root, the student's code runs as an unprivileged user. Attacks that the
+same user could always make (reading an ancestor's environment or memory through /proc) earn
+nothing there."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import KIT_ROOT
+from grader.running import isolation
+
+ATTACKS = KIT_ROOT / "tests" / "attacks"
+SIGNING_KEY = "kit-test-signing-key-separate-user"
+# Grading runs on this machine take this lock, so that none of them runs while the interpreter's
+# folders are opened to other users below.
+GRADING_LOCK = Path("/tmp/kit-grading.lock")
+pytestmark = pytest.mark.slow
+
+
+def _closed_folders(path: Path) -> list[Path]:
+    """The folders above path that other users cannot pass through."""
+    return [folder for folder in path.parents
+            if not folder.stat().st_mode & stat.S_IXOTH]
+
+
+@pytest.fixture
+def separate_user():
+    """Grading as root with a student user that can run this Python: where the interpreter sits
+    in a folder only root may enter (a home folder), other users may pass through it (not list
+    it) for the test's length."""
+    if os.name == "nt" or os.geteuid() != 0:
+        pytest.skip("a separate student user needs the grader to run as root")
+    with open(GRADING_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        opened = [(folder, folder.stat().st_mode)
+                  for folder in _closed_folders(Path(sys.executable).resolve())]
+        try:
+            for folder, mode in opened:
+                folder.chmod(mode | stat.S_IXOTH)
+            decided = isolation.decide()
+            if decided.mode != isolation.SEPARATE_USER:
+                pytest.skip(decided.note)
+            yield decided
+        finally:
+            for folder, mode in opened:
+                folder.chmod(mode)
+
+
+def test_the_reference_gets_full_marks_as_another_user(grade, separate_user):
+    run = grade("pool_map", "--target", "solutions")
+    assert run.scorecard["integrity"]["isolation"]["mode"] == "separate-user"
+    assert run.topic("pool_map")["score"] == 10
+
+
+def test_the_graders_environment_is_out_of_reach(grade, separate_user, monkeypatch):
+    monkeypatch.setenv("GRADER_SIGNING_KEY", SIGNING_KEY)
+    run = grade("pool_map", "--target", str(ATTACKS / "reads_the_graders_environment"))
+    assert run.topic("pool_map")["score"] == 0
+    assert SIGNING_KEY not in json.dumps(run.scorecard) + run.output
+    assert "found: None" in run.check("pool_map", "chunksize_rule")["message"]
+
+
+def test_every_process_of_the_student_user_ends_with_its_topic(grade, separate_user):
+    grade("pool_map", "--target", str(ATTACKS / "outlives_its_topic"))
+    assert not isolation_user_processes(separate_user.user.uid)
+
+
+def isolation_user_processes(uid: int) -> list[int]:
+    """The running processes of this user (a zombie has ended; only its parent's reaping is
+    left, and an init that never reaps keeps it listed)."""
+    import psutil
+
+    return [p.pid for p in psutil.process_iter(["uids", "status"])
+            if p.info["uids"] and uid in (p.info["uids"].real, p.info["uids"].effective)
+            and p.info["status"] != psutil.STATUS_ZOMBIE]
