@@ -64,3 +64,25 @@ def test_forged_task_records_and_answers_without_processes_earn_no_speedup(grade
 def test_cpu_burnt_in_parallel_without_the_work_earns_no_speedup(grade):
     check = graded(grade, "burns_cpu_without_the_work").check("pool_map", "speedup")
     assert check["outcome"] == "failed"
+
+
+def test_suite_text_quoted_by_student_code_is_never_reported(grade):
+    run = graded(grade, "quotes_the_suites", "--verbose")
+    suite = (KIT_ROOT / "grader" / "suites" / "test_pool_map.py").read_text(encoding="utf-8")
+    reported = "\n".join([*strings_in(run.scorecard), run.output])
+    assert "[suite text hidden]" in reported, "the attack should have found the suite"
+    for line in suite.splitlines():
+        line = line.strip()
+        if len(line) >= 16 and not line.startswith(('"', "'", 'f"', "f'", "#")):
+            assert line not in reported, line
+
+
+def strings_in(value) -> list[str]:
+    """Every string inside a scorecard, decoded."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings_in(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []

@@ -6,7 +6,7 @@ touches processes or files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.topics import Topic
 
@@ -37,6 +37,47 @@ SUITE_DID_NOT_START = (
 )
 # Enough for the error a failed start ends with, few enough to fit in one message.
 QUOTED_OUTPUT_LINES = 3
+
+
+SUITE_TEXT_HIDDEN = "[suite text hidden]"
+# Code lines of a suite at least this long are hidden wherever they are quoted; shorter ones
+# ("import pytest") say nothing about it. String literals are the suite's own messages, shown
+# to students anyway.
+MIN_HIDDEN_CHARS = 16
+
+
+def suite_code_lines(suite_source: str) -> list[str]:
+    """The suite's lines of code worth hiding, longest first (so a long one is hidden whole)."""
+    lines = {line.strip() for line in suite_source.splitlines()}
+    code = [line for line in lines if len(line) >= MIN_HIDDEN_CHARS
+            and not line.startswith(('"', "'", 'f"', "f'", "#"))]
+    return sorted(code, key=len, reverse=True)
+
+
+def hide_suite_text(run: "TopicRun", suite_source: str) -> "TopicRun":
+    """The run with every quote of the suite's code removed from whatever it reports.
+
+    The student's code may have read the suite (same user) and put it in an exception, a
+    print or a return value; what is reported is filtered, not only what is printed.
+    """
+    code = suite_code_lines(suite_source)
+
+    def clean(text: str) -> str:
+        for line in code:
+            if line in text:
+                text = text.replace(line, SUITE_TEXT_HIDDEN)
+        return text
+
+    checks = tuple(replace(check, message=clean(check.message), stdout=clean(check.stdout),
+                           stderr=clean(check.stderr), metrics=_clean_metrics(check.metrics, clean))
+                   for check in run.checks)
+    return replace(run, checks=checks, message=clean(run.message), log_tail=clean(run.log_tail),
+                   leftovers=tuple(clean(item) for item in run.leftovers))
+
+
+def _clean_metrics(metrics: dict, clean) -> dict:
+    return {key: clean(value) if isinstance(value, str) else value
+            for key, value in metrics.items()}
 
 
 def hide_suite_source(lines: list[str], suite_source: str) -> list[str]:

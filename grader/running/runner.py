@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader.running import system
-from grader.running.outcomes import TopicRun, hide_suite_source, interpret
+from grader.running.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
 from grader.settings import Settings, Target
 from grader.running.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic
@@ -219,7 +219,7 @@ def run_topic(topic: Topic, settings: Settings,
         output = student_facing_output(
             _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
             settings.suite_path(topic), settings.target, import_root)
-        return interpret(
+        run = interpret(
             topic,
             read_events(workdir / EVENTS_FILE),
             timed_out=timed_out,
@@ -231,3 +231,4 @@ def run_topic(topic: Topic, settings: Settings,
             log_tail="\n".join(output[-LOG_TAIL_LINES:]),
             exitfirst=settings.exitfirst,
         )
+        return hide_suite_text(run, settings.suite_path(topic).read_text(encoding="utf-8"))
