@@ -47,6 +47,8 @@ ALLOWED_PREFIXES = ("LC_", "OPENBLAS_", "OMP_", "MKL_")
 # Extra folders for the student's path: the kit's own tests put the reference solutions there,
 # which known-wrong versions build on. Set by whoever runs the grader, never by student code.
 STUDENT_PATH = "GRADER_STUDENT_PATH"
+GRADER_NOT_IMPORTABLE = ("The grader's own code cannot be imported from the code it grades: "
+                         "write the exercise with multiprocessing itself.")
 AGENT_CODE = "from student_runtime import agent; agent.main()"
 STUDENT_RUNTIME_DIR = Path(__file__).resolve().parents[2] / "student_runtime"
 # How long the agent gets to write its stacks when asked, before it is killed.
@@ -188,6 +190,11 @@ class StudentProcess:
                     os.chmod(folder, 0o755)
                     for file in files:
                         os.chmod(os.path.join(folder, file), 0o644)
+        # Where the kit is installed among the libraries (not editable), the grader would be on
+        # the student's path: a package of the same name, first on it, answers instead.
+        guard = root / "grader"
+        guard.mkdir(exist_ok=True)
+        (guard / "__init__.py").write_text(f"raise ImportError({GRADER_NOT_IMPORTABLE!r})\n")
         return root
 
     def _prepare_scratch(self) -> None:

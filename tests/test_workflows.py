@@ -1,0 +1,38 @@
+"""The instructors' trusted workflow keeps its promises: pinned actions, no credentials left on
+disk, read-only permissions, the students' code run as another user, and a last job that
+verifies and collects every scorecard."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import KIT_ROOT
+
+TRUSTED = (KIT_ROOT / "instructors" / "github" / "grade-class.yml").read_text(encoding="utf-8")
+
+
+def test_every_action_is_pinned_to_a_commit():
+    uses = re.findall(r"uses:\s*(\S+)", TRUSTED)
+    assert uses
+    assert all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action) for action in uses), uses
+
+
+def test_no_checkout_leaves_its_credentials_on_disk():
+    checkouts = TRUSTED.count("uses: actions/checkout@")
+    assert checkouts == TRUSTED.count("persist-credentials: false")
+
+
+def test_the_workflow_may_only_read():
+    assert re.search(r"^permissions:\n  contents: read$", TRUSTED, re.MULTILINE)
+
+
+def test_grading_runs_as_root_with_the_kit_and_suites_locked_away():
+    assert "sudo chmod -R go-rwx kit private" in TRUSTED
+    assert 'sudo --preserve-env=GRADER_SIGNING_KEY "$(command -v grade)"' in TRUSTED
+
+
+def test_a_last_job_verifies_and_collects_every_scorecard():
+    collect = TRUSTED[TRUSTED.index("\n  collect:"):]
+    assert "needs: grade" in collect
+    assert "grade verify scorecards/*.json" in collect
+    assert "grade collect scorecards --require-separate-user" in collect
