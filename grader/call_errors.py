@@ -78,6 +78,14 @@ class StudentProcessDied(Exception):
         super().__init__(f"the student's process ended (exit code {returncode})")
 
 
+class OutputFlood(Exception):
+    """The student's processes printed more than the grader keeps; they were stopped."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit_bytes = limit_bytes
+        super().__init__(f"more than {limit_bytes // (1024 * 1024)} MiB of output")
+
+
 def exceptions_in(value):
     """An answer with the exception descriptions inside it made StudentException objects."""
     if isinstance(value, list):

@@ -86,3 +86,14 @@ def strings_in(value) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in strings_in(item)]
     return []
+
+
+def test_endless_output_is_stopped_and_cut_short(grade):
+    import resource
+
+    run = graded(grade, "floods_the_output", "--verbose")
+    check = run.check("pool_map", "results_in_order")
+    assert check["outcome"] == "failed" and "MiB during this check" in check["message"]
+    assert len(check["output"]["stdout"]) < 100_000
+    # The suite process that read the output stayed small.
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.call_errors import CallTimedOut, StudentException, StudentProcessDied
+from grader.call_errors import CallTimedOut, OutputFlood, StudentException, StudentProcessDied
 
 STUCK_MESSAGE = "Did not finish within {timeout:g} s and was stopped{where}{waiting}. {advice}"
 # A key of a check's timeout advice that applies whatever call the check hung in.
@@ -89,6 +89,11 @@ CRASHED = (
     "failed, as it does when memory that is no longer mapped is read (a NumPy view of a shared "
     "segment that was closed, say). Keep every view of a segment only while the segment is "
     "open. The grader started it again for the next check."
+)
+OUTPUT_FLOOD = (
+    "Your code printed more than {limit} MiB during this check, so the grader stopped it: a "
+    "print inside a loop over many items, or in every task, floods the output. Print a summary, "
+    "or nothing, once the code works."
 )
 CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
 
@@ -245,6 +250,9 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
             advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
     if isinstance(error, StudentProcessDied):
         return {"outcome": "failed", "message": process_ended(error, student_file)}
+    if isinstance(error, OutputFlood):
+        return {"outcome": "failed", "message": OUTPUT_FLOOD.format(
+            limit=error.limit_bytes // (1024 * 1024))}
     if "pytest-timeout" in str(error):
         # A suite that still calls the student's code inside the grading process (in_grader).
         call = blocking_call(excinfo.tb)

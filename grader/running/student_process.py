@@ -31,7 +31,8 @@ from pathlib import Path
 
 import psutil
 
-from grader.call_errors import CallTimedOut, StudentProcessDied, StudentRaised, exceptions_in
+from grader.call_errors import (CallTimedOut, OutputFlood, StudentProcessDied, StudentRaised,
+                                exceptions_in)
 from grader.running import system
 from student_runtime import wire
 
@@ -57,6 +58,10 @@ STACK_WAIT_S = 0.5
 KILL_WAIT_S = 2.0
 # What is kept of the student's output for one check: its head and its tail.
 OUTPUT_KEPT_BYTES = 32 * 1024
+# More output than this in a topic fills the disk for nothing: the student's processes are
+# stopped. It is checked this often while a call runs.
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+OUTPUT_CHECK_EVERY_S = 0.25
 
 
 class Remote:
@@ -303,11 +308,7 @@ class StudentProcess:
             wire.write_frame(self.proc.stdin.fileno(), payload.getvalue())
         except OSError:
             raise self._died() from None
-        wait_s = self._wait_s(timeout_s)
-        try:
-            frame = self._answers.get(timeout=wait_s)
-        except queue.Empty:
-            raise self._timed_out(timeout_s if timeout_s is not None else self.deadline_s) from None
+        frame = self._wait_for_answer(timeout_s)
         if frame is None:
             raise self._died()
         try:
@@ -316,6 +317,21 @@ class StudentProcess:
             self.stop()
             raise StudentProcessDied(None) from error
         return self._interpret(message)
+
+    def _wait_for_answer(self, timeout_s: float | None) -> bytes | None:
+        """The answer frame (None when the process ended); raises on a hang or a flood of output."""
+        ends = time.monotonic() + self._wait_s(timeout_s)
+        while True:
+            try:
+                return self._answers.get(timeout=max(0.0, min(OUTPUT_CHECK_EVERY_S,
+                                                              ends - time.monotonic())))
+            except queue.Empty:
+                pass
+            if sum(self.output_sizes()) > MAX_OUTPUT_BYTES:
+                self.stop()
+                raise OutputFlood(MAX_OUTPUT_BYTES)
+            if time.monotonic() >= ends:
+                raise self._timed_out(timeout_s if timeout_s is not None else self.deadline_s)
 
     def _wait_s(self, timeout_s: float | None) -> float:
         left = [] if timeout_s is None else [timeout_s]
