@@ -32,6 +32,7 @@ from pathlib import Path
 KIT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT_ROOT))
 
+from grader.running.student_process import STUDENT_PATH  # noqa: E402
 from grader.settings import resolve_start_method  # noqa: E402
 from grader.topics import topic_ids  # noqa: E402
 
@@ -83,7 +84,11 @@ def grade(topics: list[str], target: str, start_method: str) -> tuple[dict, floa
         card_path = Path(tmp, "card.json")
         command = [sys.executable, "-m", "grader", *topics, "--target", target,
                    "--json", str(card_path), "--start-method", start_method]
-        env = {**os.environ, "PYTHONPATH": str(KIT_ROOT)}
+        # Known-wrong versions build on the reference solutions: on the student's path, alone.
+        solutions_only = Path(tmp, "student-path")
+        solutions_only.mkdir()
+        (solutions_only / "solutions").symlink_to(KIT_ROOT / "solutions", target_is_directory=True)
+        env = {**os.environ, "PYTHONPATH": str(KIT_ROOT), STUDENT_PATH: str(solutions_only)}
         started = time.monotonic()
         subprocess.run(command, env=env, cwd=KIT_ROOT, capture_output=True, check=False)
         return json.loads(card_path.read_text()), time.monotonic() - started

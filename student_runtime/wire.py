@@ -20,7 +20,7 @@ import os
 import struct
 
 # Larger than any answer a check asks for (a 1e6-element float64 array is 11 MB encoded).
-MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 # Deeper than any answer a check asks for, shallow enough for the decoder's recursion.
 MAX_DEPTH = 64
 _HEADER = struct.Struct(">Q")
