@@ -100,7 +100,12 @@ class Remote:
                 raise
 
     def __len__(self) -> int:
-        return self._student.call(len, self)
+        try:
+            return self._student.call(len, self)
+        except StudentRaised as error:
+            if error.is_a(TypeError):  # an iterator has no len(): list() then just iterates
+                raise TypeError(error.message) from None
+            raise
 
     def __getitem__(self, key):
         return self._student.call(operator.getitem, self, key)
