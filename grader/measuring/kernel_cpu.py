@@ -59,7 +59,7 @@ class TreeCpuSampler:
         for proc in procs:
             cpu = _cpu_s(proc)
             if cpu is not None:
-                self._first.setdefault(proc.pid, cpu if self._started else 0.0)
+                self._first.setdefault(proc.pid, 0.0 if self._started else cpu)
                 self._last[proc.pid] = cpu
 
     def _run(self) -> None:
