@@ -27,23 +27,27 @@ class StudentException(Exception):
         return self.types[0].rpartition(".")[2]
 
     def is_a(self, kind) -> bool:
-        """Whether it is an instance of kind: a class, a qualified or short name, or a Remote class."""
+        """Whether it is an instance of kind: a class, a Remote class, a qualified name
+        ("multiprocessing.context.TimeoutError"), or a short one ("TimeoutError", which any
+        class of that name matches)."""
         names = _type_names(kind)
-        return any(t in names or t.rpartition(".")[2] in names for t in self.types)
+        return any(t in names or f"*.{t.rpartition('.')[2]}" in names for t in self.types)
 
     def __repr__(self) -> str:
         return f"{self.type_name}({self.message!r})"
 
 
 def _type_names(kind) -> set[str]:
+    """Qualified names kind stands for; "*.Name" for a short name that any module's class matches."""
     if isinstance(kind, tuple):
         return set().union(*(_type_names(k) for k in kind))
     fields = getattr(kind, "_fields", None)
     if isinstance(fields, dict):  # a class of the student's, held as a handle
-        return {fields.get("name", ""), *fields.get("class_types", [])[:1]} - {""}
+        return set(fields.get("class_types", [])[:1])
     if isinstance(kind, type):
-        return {kind.__name__, f"{kind.__module__}.{kind.__qualname__}"}
-    return {str(kind)}
+        return {f"{kind.__module__}.{kind.__qualname__}"}
+    kind = str(kind)
+    return {kind if "." in kind else f"*.{kind}"}
 
 
 def is_a(value, kind) -> bool:

@@ -264,6 +264,10 @@ CASES = {
     "pipeline_leaves_stages_running": ("pipeline", {"error_stops_the_pipeline": "still running"},
                                        ("dead_worker_does_not_hang",)),
     "pipeline_finishes_before_raising": ("pipeline", {"error_stops_the_pipeline": "went on for"}, ()),
+    # The same, with the task records of the work after the failure erased: the grader's own
+    # clock still sees it.
+    "pipeline_hides_work_after_failure": ("pipeline", {
+        "error_stops_the_pipeline": "longer than transforming all"}, ()),
     # After a killed worker the other may have ended, and been reaped by reading its exitcode,
     # before the failure is noticed: then nothing is left to join.
     "pipeline_terminate_no_join": ("pipeline", {"error_stops_the_pipeline": "never joined"},

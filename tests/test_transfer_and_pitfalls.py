@@ -2,18 +2,29 @@
 bytes pickled for other processes, SharedMemory handles closed and unlinked, views on shared
 memory, Ctrl-C during a wait, every start method, and segments in use by other programs."""
 
+import importlib
 import multiprocessing
+import operator
 import os
+import signal
 import sys
-import threading
+import time
+import timeit
 from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from grader.running import system
-from grader.measuring.pitfalls import call_with_ctrl_c, under_every_start_method
-from grader.measuring.transfer import PickledBytes, SegmentWatch, pickled_size
+from grader.measuring.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
+from grader.call_errors import StudentRaised
+from grader.running.student_process import StudentProcess, StudentProcessConfig
+from student_runtime.instruments import ctrl_c
+from student_runtime.instruments.start_methods import call_under
+from grader.measuring.transfer import Segments, read_segment, segment_exists
+from student_runtime.instruments.pickles import PickledBytes, pickled_size
+from student_runtime.instruments.segments import SegmentWatch, describe_shared_array
 from student_runtime.workloads.arrays import in_shared_memory
 
 
@@ -30,26 +41,69 @@ def test_pickled_bytes_counts_what_goes_down_a_pipe_and_nothing_after():
     assert pickled_size("a name") < 100
 
 
+def test_pickled_bytes_started_and_stopped_counts_the_same():
+    sender, receiver = multiprocessing.Pipe()
+    counter = PickledBytes().start()
+    sender.send(b"x" * 1_000)
+    receiver.recv()
+    total = counter.stop()
+    sender.send(b"x" * 1_000)
+    receiver.recv()
+    assert 1_000 <= total == counter.stop() <= 1_100
+
+
 def test_segment_watch_counts_only_an_explicit_close():
-    with SegmentWatch() as watch:
-        created = SharedMemory(create=True, size=64)
-        attached = SharedMemory(name=created.name)
-        attached.close()
-        created.unlink()
-        del created  # closed by the garbage collector, which does not count
-    assert [h.created for h in watch.handles] == [True, False]
-    assert watch.not_unlinked() == []
-    assert [h.created for h in watch.not_closed()] == [True]
+    watch = SegmentWatch()
+    created = SharedMemory(create=True, size=64)
+    attached = SharedMemory(name=created.name)
+    attached.close()
+    created.unlink()
+    del created  # closed by the garbage collector, which does not count
+    segments = Segments.from_report(watch.stop())
+    assert [h.created for h in segments.handles] == [True, False]
+    assert segments.not_unlinked() == []
+    assert [h.created for h in segments.not_closed()] == [True]
 
 
 def test_segment_watch_cleans_up_what_was_not_unlinked():
-    with SegmentWatch() as watch:
-        segment = SharedMemory(create=True, size=64)
+    watch = SegmentWatch()
+    segment = SharedMemory(create=True, size=64)
+    segment.close()
+    segments = Segments.from_report(watch.stop())
+    assert [h.name for h in segments.not_unlinked()] == [segment.name]
+    assert watch.clean_up() == [segment.name]
+    assert not segment_exists(segment.name)
+
+
+def test_a_segment_reported_unlinked_but_still_there_is_not_unlinked():
+    segment = SharedMemory(create=True, size=64)
+    try:
+        report = {"handles": [{"name": segment.name, "size": 64, "created": True, "closed": True}],
+                  "unlinked": [segment.name]}
+        assert [h.name for h in Segments.from_report(report).not_unlinked()] == [segment.name]
+        assert Segments.from_report({"handles": "forged", "unlinked": 3}).handles == []
+    finally:
         segment.close()
-    assert [h.name for h in watch.not_unlinked()] == [segment.name]
-    watch.clean_up()
-    with pytest.raises(FileNotFoundError):
-        SharedMemory(name=segment.name)
+        segment.unlink()
+
+
+def test_the_grader_reads_a_segment_as_another_process_would():
+    values = np.linspace(-1.0, 1.0, 10)
+    segment = SharedMemory(create=True, size=values.nbytes)
+    try:
+        view = np.ndarray(values.shape, dtype=values.dtype, buffer=segment.buf)
+        view[...] = values
+        facts = describe_shared_array((segment, view))
+        assert facts["views_segment"] and facts["shape"] == [10] and facts["name"] == segment.name
+        assert not describe_shared_array((segment, values.copy()))["views_segment"]
+        assert describe_shared_array(values)["pair"] is False
+        assert np.array_equal(read_segment(segment.name, values.shape, values.dtype.str), values)
+        assert read_segment(segment.name, (11,), values.dtype.str) is None  # too small
+        del view
+    finally:
+        segment.close()
+        segment.unlink()
+    assert read_segment(segment.name, values.shape, values.dtype.str) is None
 
 
 def test_a_view_on_a_segment_is_shared_memory_and_a_copy_is_not():
@@ -76,28 +130,75 @@ def test_a_segment_mapped_by_another_process_is_not_taken_for_a_leak():
         segment.unlink()
 
 
-def test_ctrl_c_breaks_a_blocking_wait_and_reaches_the_caller():
-    outcome = call_with_ctrl_c(lambda: threading.Event().wait(10), ready=lambda: True,
-                               wait_ready_s=1.0)
-    assert outcome.pressed and isinstance(outcome.raised, KeyboardInterrupt)
+@pytest.fixture
+def student(tmp_path: Path):
+    """A student's process with an empty module: the tests call the standard library there."""
+    package = tmp_path / "mine"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    process = StudentProcess(StudentProcessConfig(
+        package="mine", package_dir=package, module="mine", start_method=method, scratch=scratch))
+    yield process
+    process.stop()
+
+
+def test_ctrl_c_breaks_a_blocking_wait_and_reaches_the_caller(student):
+    outcome = call_with_ctrl_c(student, time.sleep, 10, ready=lambda: True, wait_ready_s=1.0)
+    assert outcome.pressed and outcome.raised.is_a(KeyboardInterrupt)
     assert outcome.seconds_after_press < 1.0
+    assert student.call(operator.add, 2, 3) == 5  # the student's process goes on
 
 
-def test_ctrl_c_is_not_pressed_after_the_call_has_ended():
-    outcome = call_with_ctrl_c(lambda: None, ready=lambda: False, wait_ready_s=0.2)
+def test_ctrl_c_is_not_pressed_after_the_call_has_ended(student):
+    outcome = call_with_ctrl_c(student, time.sleep, 0, ready=lambda: False, wait_ready_s=0.2)
     assert not outcome.pressed and outcome.raised is None
 
 
-def test_every_start_method_is_tried_and_the_run_s_own_restored():
-    before = multiprocessing.get_start_method()
+@pytest.mark.skipif(os.name == "nt", reason="SIGINT cannot be sent to another process there")
+def test_a_ctrl_c_pressed_too_late_does_not_end_the_student_s_process(student, tmp_path):
+    student.call(ctrl_c.call_interruptible, str(tmp_path), time.sleep, 0)
+    assert (tmp_path / ctrl_c.ARMED).exists()
+    os.kill(student.pid, signal.SIGINT)
+    time.sleep(0.2)
+    assert student.call(operator.add, 2, 3) == 5
+
+
+def test_ctrl_c_can_be_pressed_from_inside_the_student_s_process(student, tmp_path):
+    (tmp_path / ctrl_c.PRESS).touch()
+    # A loop of Python code: the press takes effect there, as it would on Windows.
+    with pytest.raises(StudentRaised) as raised:
+        student.call(ctrl_c.call_interruptible, str(tmp_path), timeit.timeit, "pass", "pass",
+                     time.perf_counter, 10**9, timeout_s=5)
+    assert raised.value.is_a(KeyboardInterrupt)
+
+
+def test_every_start_method_is_tried_in_turn():
     seen = []
 
-    def call():
-        seen.append(multiprocessing.get_start_method())
-        if seen[-1] == "spawn":
+    def call(method):
+        seen.append(method)
+        if method == "spawn":
             raise RuntimeError("only under spawn")
 
     runs = under_every_start_method(call)
     assert seen == [run.method for run in runs] == multiprocessing.get_all_start_methods()
     assert [run.method for run in runs if run.error] == ["spawn"]
-    assert multiprocessing.get_start_method() == before
+
+
+def test_a_call_under_a_start_method_restores_the_student_s_own(student):
+    there = student.call(importlib.import_module, "multiprocessing", want="handle")
+    own = there.get_start_method()
+    for method in multiprocessing.get_all_start_methods():
+        assert student.call(call_under, method, there.get_start_method) == method
+    assert there.get_start_method() == own == student.config.start_method
+
+
+def test_a_pool_left_running_is_seen_by_the_grader_and_then_stopped(student):
+    with pools_left_running(student) as left:
+        pool = left.call(multiprocessing.Pool, 2)
+    assert len(left.pids) == 2
+    assert not any(system.is_running(pid) for pid in left.pids)
+    del pool

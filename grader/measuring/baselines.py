@@ -78,15 +78,20 @@ def pool_starmap(func, args_list: list[tuple], workers: int) -> list:
         return pool.starmap(func, args_list, chunksize=1)
 
 
-def word_count(mapper, lines: list, workers: int):
-    """Map-reduce: `workers` contiguous chunks of lines counted on a Pool, the counts added up."""
-    from collections import Counter
-
+def word_chunks(lines: list, workers: int) -> list[list]:
+    """The kit's split for map-reduce: `workers` contiguous chunks whose sizes differ by at most
+    one, none of them empty."""
     size, extra = divmod(len(lines), workers)
     bounds = [i * size + min(i, extra) for i in range(workers + 1)]
-    chunks = [lines[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
+    return [lines[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
+
+
+def word_count(mapper, lines: list, workers: int):
+    """Map-reduce: the kit's chunks of lines counted on a Pool of `workers`, the counts added up."""
+    from collections import Counter
+
     total = Counter()
     with multiprocessing.Pool(workers) as pool:
-        for counts in pool.map(mapper, chunks, chunksize=1):
+        for counts in pool.map(mapper, word_chunks(lines, workers), chunksize=1):
             total.update(counts)
     return total

@@ -1,45 +1,37 @@
-"""The grader at the other end of a student's pipe, and a watch on the workers a call starts.
+"""The grader's side of the pipes checks: how long the far end of a pipe waits, and what the
+instruments in the student's process found (student_runtime/instruments/pipe_peers.py).
 
-- drive_worker plays the parent for a student's worker function: it starts the worker in a
-  child over a duplex Pipe, sends requests one at a time and reads each answer, closes its own
-  end, and sees whether the worker then ends by itself. It never waits without a limit, so a
-  worker that hangs becomes a finding, not a hung check.
-- WorkerWatch keeps hold of every Process a call starts, stops any that runs past a time
-  limit (so that a worker waiting forever for EOF lets the caller's join() return), and then
-  tells, per process, how it ended: by itself, stopped by the student's code, stopped by the
-  grader, never joined, or left running.
+- drive runs drive_worker there, which plays the parent for the student's worker function,
+  and gives back a WorkerRun.
+- watch_call runs a call of the student's under a WorkerWatch there, and gives back what it
+  returned (or raised) and a WatchReport: how each process the call started ended.
+
+What the instruments report comes from the student's process: the suites check the answers
+against their own and use the rest to say what went wrong.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.process
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
-from grader.running import system
-from student_runtime.workloads.pipes import read_report, run_and_report
+from grader.call_errors import StudentRaised
+from student_runtime.instruments import pipe_peers
 
 # The first answer waits for the worker to start, which is slowest under spawn on a busy machine.
 ANSWER_WAIT_S = 3.0
 # A worker sees EOF within milliseconds of the last copy of the other end being closed.
 END_WAIT_S = 1.5
-UNJOINED_WAIT_S = 1.0
-POLL_S = 0.05
 
 
 @dataclass(frozen=True)
 class WorkerRun:
-    """What happened when the grader played the parent for a worker function."""
+    """What happened when the student's process played the parent for a worker function."""
 
     answers: list
     # What run_and_report wrote: {"returned": ...} or {"raised": ..., "type": ..., "line": ...}.
     report: dict | None
-    # Whether the worker ended within END_WAIT_S of the grader closing its end of the pipe.
+    # Whether the worker ended within END_WAIT_S of the parent closing its end of the pipe.
     ended_by_itself: bool
     exitcode: int | None
     seconds_to_end: float | None
@@ -57,130 +49,62 @@ class WorkerRun:
         return (self.report or {}).get("returned")
 
 
-def drive_worker(worker, handler, requests: list, report_path: Path,
-                 answer_wait_s: float = ANSWER_WAIT_S, end_wait_s: float = END_WAIT_S) -> WorkerRun:
-    """Run worker(child_end, parent_end, handler) in a child and be its parent.
-
-    Both ends go to the child, as under fork it would inherit them anyway; the grader closes its
-    copy of the child's end at once, sends each request and waits up to answer_wait_s for its
-    answer, then closes its own end. A worker that stops answering (or dies) ends the requests.
-    """
-    parent_end, child_end = multiprocessing.Pipe()
-    args = (str(report_path), worker, child_end, parent_end, handler)
-    process = multiprocessing.Process(target=run_and_report, args=args)
-    process.start()
-    child_end.close()
-    answers = []
-    try:
-        for request in requests:
-            parent_end.send(request)
-            if not parent_end.poll(answer_wait_s):
-                break
-            answers.append(parent_end.recv())
-    except (EOFError, OSError):
-        pass  # the worker died; its report says why
-    finally:
-        parent_end.close()
-    closed_at = time.monotonic()
-    process.join(end_wait_s)
-    ended = process.exitcode is not None
-    seconds = round(time.monotonic() - closed_at, 3) if ended else None
-    if not ended:
-        process.kill()
-        process.join()
-    return WorkerRun(answers, read_report(report_path), ended, process.exitcode, seconds)
+def drive(student, worker, handler, requests: list, report_path: Path) -> WorkerRun:
+    """worker(child_end, parent_end, handler) driven with requests from the student's process."""
+    found = student.call(pipe_peers.drive_worker, worker, handler, requests, str(report_path),
+                         ANSWER_WAIT_S, END_WAIT_S)
+    return WorkerRun(**found)
 
 
 @dataclass(frozen=True)
 class Fate:
-    """How one process started during a WorkerWatch ended."""
+    """How one process started during a watched call ended."""
 
     pid: int
     how: str  # "by_itself", "failed", "stopped", "hung", "unjoined" or "left_running"
     exitcode: int | None
 
 
-@dataclass
-class WorkerWatch:
-    """While active, keeps every Process started in this process; stops those running too long.
+@dataclass(frozen=True)
+class WatchReport:
+    """What became of the processes one watched call started."""
 
-    A process still running `limit_s` after it started is killed by the grader and marked as
-    hung, so that a caller waiting in join() for it gets on. On leaving, processes nobody
-    joined are collected (and killed if still running) so that nothing is left behind.
-    """
-
-    limit_s: float
-    started: list = field(default_factory=list)
-    hung: set = field(default_factory=set)
-    fates: list = field(default_factory=list)
-    seconds: float = 0.0
-
-    def __enter__(self) -> WorkerWatch:
-        cls = multiprocessing.process.BaseProcess
-        self._original_start = original = cls.start
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._started_at: dict[int, float] = {}
-        watch = self
-
-        def start(process):
-            result = original(process)
-            with watch._lock:
-                watch.started.append(process)
-                watch._started_at[id(process)] = time.monotonic()
-            return result
-
-        cls.start = start
-        self._began = time.monotonic()
-        self._timer = threading.Thread(target=self._stop_hung, name="worker-watch", daemon=True)
-        self._timer.start()
-        return self
-
-    def _stop_hung(self) -> None:
-        """Kill each process still running limit_s after it started, until the block ends."""
-        while not self._done.wait(POLL_S):
-            now = time.monotonic()
-            with self._lock:
-                overdue = [p for p in self.started if p.pid not in self.hung
-                           and now - self._started_at[id(p)] > self.limit_s
-                           and _not_collected(p) and system.is_running(p.pid)]
-                self.hung.update(p.pid for p in overdue)
-            procs = []
-            for process in overdue:
-                try:
-                    procs.append(psutil.Process(process.pid))
-                except psutil.NoSuchProcess:
-                    pass
-            system.kill_processes(procs)
-
-    def __exit__(self, *exc_info) -> None:
-        self.seconds = round(time.monotonic() - self._began, 3)
-        self._done.set()
-        self._timer.join()
-        multiprocessing.process.BaseProcess.start = self._original_start
-        self.fates = [self._fate(process) for process in self.started if process.pid is not None]
-
-    def _fate(self, process) -> Fate:
-        if process.pid in self.hung:
-            process.join(UNJOINED_WAIT_S)
-            return Fate(process.pid, "hung", process.exitcode)
-        if _not_collected(process):
-            deadline = time.monotonic() + UNJOINED_WAIT_S
-            while system.is_running(process.pid) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            how = "left_running" if system.is_running(process.pid) else "unjoined"
-            if how == "left_running":
-                process.kill()
-            process.join(UNJOINED_WAIT_S)
-            return Fate(process.pid, how, process.exitcode)
-        code = process.exitcode
-        how = "by_itself" if code == 0 else "stopped" if code < 0 else "failed"
-        return Fate(process.pid, how, code)
+    # Pids of the processes the watch stopped because they ran past its limit.
+    hung: frozenset
+    fates: tuple
+    # The call's length as the student's process timed it (for messages; checks time it here).
+    seconds: float
 
     def of_kind(self, how: str) -> list[Fate]:
         return [fate for fate in self.fates if fate.how == how]
 
 
-def _not_collected(process) -> bool:
-    """Whether nobody has yet learnt how the process ended (join() or is_alive() would have)."""
-    return process._popen is not None and process._popen.returncode is None
+@dataclass(frozen=True)
+class Watched:
+    """A watched call: what it returned, or what it raised, and its WatchReport."""
+
+    returned: object
+    raised: StudentRaised | None
+    report: WatchReport
+
+
+def new_watch(student, limit_s: float):
+    """A WorkerWatch in the student's process, stopping workers that run past limit_s."""
+    return student.make(pipe_peers.WorkerWatch, limit_s)
+
+
+def watch_call(watch, func, *args) -> Watched:
+    """func(*args) in the student's process under watch (from new_watch); what became of it.
+
+    A student's exception is kept, not raised, so that the report can explain it; a hang or a
+    crash of the student's process passes through.
+    """
+    try:
+        returned, raised = watch.call(func, *args), None
+    except StudentRaised as error:
+        returned, raised = None, error
+    found = watch.report()
+    report = WatchReport(frozenset(found["hung"]),
+                         tuple(Fate(f["pid"], f["how"], f["exitcode"]) for f in found["fates"]),
+                         found["seconds"])
+    return Watched(returned, raised, report)

@@ -1,31 +1,40 @@
-"""Running student code the way other machines and impatient users would.
+"""Running student code the way other machines and impatient users would, from the grader.
 
-- under_every_start_method runs a call once under each start method this platform offers
-  (fork, spawn, forkserver), whatever method the run was given, and restores it afterwards: code
-  that works only under fork (a lambda sent to a process, state set up only in the parent) is
-  seen to fail under the others, the defaults on macOS, Windows and Linux from Python 3.14.
-- call_with_ctrl_c presses Ctrl-C (SIGINT to the main thread) once the call's work is under way,
-  and reports whether KeyboardInterrupt reached the caller, and how soon.
+- under_every_start_method makes a call once under each start method this platform offers
+  (fork, spawn, forkserver), whatever method the run was given: code that works only under fork
+  (a lambda sent to a process, state set up only in the parent) is seen to fail under the
+  others, the defaults on macOS, Windows and Linux from Python 3.14. The call itself sets the
+  method in the student's process (student_runtime/instruments/start_methods.py).
+- call_with_ctrl_c presses Ctrl-C (SIGINT to the student's process) once the call's work is
+  under way, and reports whether KeyboardInterrupt reached the caller, and how soon, by the
+  grader's own clock.
+- pools_left_running notes which of the student's processes a call left running, as the
+  operating system lists them, and then has the pools the call created stopped.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
+import os
 import signal
+import tempfile
 import threading
 import time
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import pool as pool_module
+from pathlib import Path
 from typing import Callable
 
+from grader.call_errors import CallTimedOut, OutputFlood, StudentProcessDied, StudentRaised
 from grader.running import system
+from student_runtime.instruments import ctrl_c, pools
 
 READY_POLL_S = 0.01
 # How long workers may take to stop once the call has ended before they count as left running.
 STOP_GRACE_S = 1.0
+# What ends a check whatever the suite does: a hang, a crash, a flood of output. The student's
+# processes are gone by then, so nothing more is asked of them.
+STUDENT_STOPPED = (CallTimedOut, StudentProcessDied, OutputFlood)
 
 
 @dataclass(frozen=True)
@@ -37,22 +46,23 @@ class MethodRun:
     seconds: float
 
 
-def under_every_start_method(call: Callable[[], object]) -> list[MethodRun]:
-    """Run call() under every start method the platform offers; the run's own is restored."""
-    original = multiprocessing.get_start_method()
+def under_every_start_method(call: Callable[[str], object]) -> list[MethodRun]:
+    """call(method) for every start method the platform offers, each timed by the grader.
+
+    call makes its calls into the student's process under `method` (with
+    start_methods.call_under). A hang or a crash of the student's process ends the check.
+    """
     runs = []
-    try:
-        for method in multiprocessing.get_all_start_methods():
-            multiprocessing.set_start_method(method, force=True)
-            started = time.monotonic()
-            try:
-                call()
-            except Exception as error:  # noqa: BLE001 - student code may raise anything
-                runs.append(MethodRun(method, error, round(time.monotonic() - started, 3)))
-            else:
-                runs.append(MethodRun(method, None, round(time.monotonic() - started, 3)))
-    finally:
-        multiprocessing.set_start_method(original, force=True)
+    for method in multiprocessing.get_all_start_methods():
+        started = time.monotonic()
+        try:
+            call(method)
+        except STUDENT_STOPPED:
+            raise
+        except Exception as error:  # noqa: BLE001 - a failed check or the student's exception
+            runs.append(MethodRun(method, error, round(time.monotonic() - started, 3)))
+        else:
+            runs.append(MethodRun(method, None, round(time.monotonic() - started, 3)))
     return runs
 
 
@@ -63,20 +73,28 @@ class Interrupted:
     # False when the call ended before its work was under way, so Ctrl-C was never pressed.
     pressed: bool
     # What the call raised (KeyboardInterrupt when Ctrl-C reached the caller), or None.
-    raised: BaseException | None
+    raised: StudentRaised | None
     # From the press to the call's end, raising or returning.
     seconds_after_press: float | None
 
 
-def call_with_ctrl_c(call: Callable[[], object], ready: Callable[[], bool],
+def call_with_ctrl_c(student, func, *args, ready: Callable[[], bool],
                      wait_ready_s: float) -> Interrupted:
-    """Call call(), and press Ctrl-C once ready() is true (within wait_ready_s) while it runs.
+    """func(*args) in the student's process; Ctrl-C is pressed once ready() is true (within
+    wait_ready_s) while it runs.
 
-    The exception's traceback is dropped afterwards, so that it keeps none of the call's
-    objects alive.
+    The press waits until the student's process has said that Ctrl-C would reach the call
+    (ctrl_c.call_interruptible), and is never made once the call has ended.
     """
+    folder = Path(tempfile.mkdtemp(prefix="ctrl-c-", dir=student.config.scratch / "tmp"))
+    if student.config.run_as is not None:
+        student.config.run_as.give(folder)
+    # Windows cannot send SIGINT to another process: a thread there presses when told.
+    by_signal = os.name != "nt"
     lock = threading.Lock()
     state = {"active": True, "pressed_at": None}
+    student.start()
+    pid = student.pid
 
     def press() -> None:
         deadline = time.monotonic() + wait_ready_s
@@ -84,76 +102,70 @@ def call_with_ctrl_c(call: Callable[[], object], ready: Callable[[], bool],
             with lock:
                 if not state["active"]:
                     return
-                if ready():
+                if (folder / ctrl_c.ARMED).exists() and ready():
                     state["pressed_at"] = time.monotonic()
-                    system.interrupt_main_thread()
+                    if by_signal:
+                        os.kill(pid, signal.SIGINT)
+                    else:
+                        (folder / ctrl_c.PRESS).touch()
                     return
             time.sleep(READY_POLL_S)
 
     presser = threading.Thread(target=press, name="ctrl-c", daemon=True)
-    raised, ended = None, None
-    # What Ctrl-C does in any Python program, whatever handler this process inherited.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    raised = None
     try:
-        try:
-            presser.start()
-            call()
-        finally:
-            with lock:
-                state["active"] = False
-            ended = time.monotonic()
-    except (KeyboardInterrupt, Exception) as error:  # noqa: BLE001 - student code raises anything
-        # Not BaseException: the check's own timeout must still stop a call that never returns.
-        raised, ended = error, ended or time.monotonic()
+        presser.start()
+        student.call(ctrl_c.call_interruptible, str(folder), func, *args)
+    except StudentRaised as error:
+        raised = error
     finally:
-        signal.signal(signal.SIGINT, previous)
-    presser.join()
-    error = raised
-    while error is not None:
-        error.__traceback__ = None
-        error = error.__context__
-    gc.collect()
+        with lock:
+            state["active"] = False
+        ended = time.monotonic()
+        presser.join()
+    # The student's process has ignored Ctrl-C since the call ended; now nothing presses.
+    student.call(ctrl_c.default_handling)
     pressed_at = state["pressed_at"]
     after = None if pressed_at is None else round(ended - pressed_at, 3)
     return Interrupted(pressed=pressed_at is not None, raised=raised, seconds_after_press=after)
 
 
-@dataclass
 class PoolsLeft:
-    """Worker processes still running once a call had ended (filled in when the block ends)."""
+    """The pools the block's calls create, and the student's processes left running after it
+    (`pids`, filled in when the block ends)."""
 
-    pids: tuple[int, ...] = ()
+    def __init__(self, student) -> None:
+        self.pools = student.make(pools.PoolsCreated)
+        # PoolsCreated.call in the student's process: a function to hand to another instrument.
+        self.call_handle = self.pools.call
+        self.pids: tuple[int, ...] = ()
+
+    def call(self, func, *args):
+        """func(*args) in the student's process, noting the pools it creates."""
+        return self.call_handle(func, *args)
 
 
 @contextmanager
-def pools_left_running():
-    """Note what the block left running, then stop the pools created in it that still run.
+def pools_left_running(student):
+    """Note what the block's calls left running, then stop the pools created in them.
 
-    A pool whose tasks never finish is never collected, and when the grader kills its workers
-    its handler thread starts new ones, so every later check would find them. So the pools
-    created inside the block are terminated here, once the processes left running have been
-    noted; a check that fails on them says so itself.
+    Calls made through the yielded PoolsLeft's call() (or with its call_handle as the function
+    of another call) have their pools noted. A check that fails on what was left running says so
+    itself.
     """
-    created: list[weakref.ref] = []
-    original = pool_module.Pool.__init__
-
-    def __init__(self, *args, **kwargs):
-        created.append(weakref.ref(self))
-        original(self, *args, **kwargs)
-
-    pool_module.Pool.__init__ = __init__
-    found = PoolsLeft()
+    found = PoolsLeft(student)
     try:
         yield found
-    finally:
-        pool_module.Pool.__init__ = original
-        left = system.live_descendants(exclude=system.multiprocessing_helpers())
-        deadline = time.monotonic() + STOP_GRACE_S
-        while left and time.monotonic() < deadline:
-            time.sleep(READY_POLL_S)
-            left = [proc for proc in left if system.is_running(proc.pid)]
-        found.pids = tuple(proc.pid for proc in left)
-        for ref in created:
-            pool = ref()
-            if pool is not None and any(worker.is_alive() for worker in pool._pool):
-                pool.terminate()
+    except STUDENT_STOPPED:
+        raise
+    except BaseException:
+        _note_and_stop(student, found)
+        raise
+    _note_and_stop(student, found)
+
+
+def _note_and_stop(student, found: PoolsLeft) -> None:
+    left = system.student_leftovers(student.pid, student.config.run_as)
+    left = system.wait_until_stopped(left, STOP_GRACE_S)
+    found.pids = tuple(proc.pid for proc in left)
+    found.pools.terminate_running()

@@ -1,21 +1,18 @@
-"""How the processes a call started ended, as the grader saw it, whatever the call returned.
+"""How the processes a call started ended, put into words for the student.
 
-watch_exits() keeps every Process started in this process while its block runs; when the block
-ends it notes, for each, whether the code joined it, and its exit code (None while it still
-runs). Pool, executor and Manager workers are left out: their pool starts and stops them, and
-ends them with terminate() on purpose. describe_exit_problems() words what went wrong: a process
-still running, one never joined, one that ended with a non-zero code.
+The student's process watches its own Process starts (student_runtime.instruments.exits) and
+reports, for each, whether the code joined it and its exit code; exits_from() reads that report
+and describe_exit_problems() words what went wrong: a process still running, one never joined,
+one that ended with a non-zero code. The report is the student's process speaking about itself:
+it can fail a check, never pass one (a process it hides as ended is still found running by the
+grader's leftover guard).
 """
 
 from __future__ import annotations
 
-import multiprocessing.process
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 MAX_LISTED = 4
-# The modules whose Processes belong to a pool or a Manager rather than to the student's code.
-_MANAGED_BY = ("multiprocessing.pool", "multiprocessing.managers", "concurrent.futures.process")
 
 
 @dataclass(frozen=True)
@@ -31,39 +28,17 @@ class Exit:
         return f"{self.label} (pid {self.pid})"
 
 
-def _label(process, target) -> str:
-    name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None)
-    if name:
-        return f"a Process running {name}()"
-    return f"a {type(process).__name__}"
-
-
-@contextmanager
-def watch_exits():
-    """Yield a list that, when the block ends, holds an Exit for every Process it started."""
-    started = []
-    original = multiprocessing.process.BaseProcess.start
-
-    def start(self):
-        # start() forgets the target, so it is noted first.
-        started.append((self, getattr(self, "_target", None)))
-        return original(self)
-
-    multiprocessing.process.BaseProcess.start = start
-    exits: list[Exit] = []
-    try:
-        yield exits
-    finally:
-        multiprocessing.process.BaseProcess.start = original
-        for process, target in started:
-            if getattr(target, "__module__", "") in _MANAGED_BY or "PoolWorker" in process.name:
-                continue
-            popen = process._popen
-            if popen is None:
-                continue
-            # join() and is_alive() collect the exit status: one not collected was never waited for.
-            joined = popen.returncode is not None
-            exits.append(Exit(_label(process, target), process.pid, joined, process.exitcode))
+def exits_from(report) -> list[Exit]:
+    """The Exits in ExitWatch.stop()'s report; anything not shaped like one is left out."""
+    exits = []
+    for entry in report if isinstance(report, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        pid, code = entry.get("pid"), entry.get("exitcode")
+        exits.append(Exit(str(entry.get("label", "a Process")),
+                          pid if isinstance(pid, int) else None, entry.get("joined") is True,
+                          code if isinstance(code, int) else None))
+    return exits
 
 
 def _listed(exits: list[Exit], with_code: bool = False) -> str:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.puzzles import squarings_for, time_lock
+from grader.measuring.puzzles import TimeLock, squarings_for, time_lock
 from student_runtime.workloads.tasks import TaskLog, TimedWork
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
@@ -31,6 +31,16 @@ def assert_not_in_grading_process(records, call: str, advice: str,
     return pids
 
 
+def puzzle_work(task_log: TaskLog, plan: SpeedupPlan,
+                cpu_s: float = WORK_CPU_S) -> tuple[TimedWork, TimeLock]:
+    """CPU work for a speedup check: cpu_s of CPU split into plan.tasks time-lock puzzles, each
+    logging its run in task_log, and the lock whose factors give the grader the answers
+    (`lock.answer(seed, work.iterations)`) without the work."""
+    lock = time_lock()
+    return TimedWork(task_log.directory, squarings_for(cpu_s / plan.tasks, lock.modulus),
+                     lock.modulus), lock
+
+
 def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable, name: str,
                                   plan: SpeedupPlan, task_log: TaskLog, check_report,
                                   advice: str = ORDERED_RESULTS, student=None) -> None:
@@ -41,9 +51,7 @@ def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable
     has the last word on it), then the time beside the kit's run; last, the answers must be
     right and in order.
     """
-    lock = time_lock()
-    work = TimedWork(task_log.directory, squarings_for(WORK_CPU_S / plan.tasks, lock.modulus),
-                     lock.modulus)
+    work, lock = puzzle_work(task_log, plan)
     seeds = list(range(plan.tasks))
     verdict, got, _ = measure_speedup(
         run_student=lambda: student_map(work, seeds, plan.workers),

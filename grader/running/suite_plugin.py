@@ -180,7 +180,8 @@ def _pools_of(module) -> list[str]:
 def _import_student_module(run: _Run):
     """(error message, None) or (None, a handle to the module), from the student's process."""
     name, path = run.student.config.module, run.student_file
-    run.student.deadline = None
+    # The import has a limit of its own; the check's deadline comes back for its calls.
+    check_deadline, run.student.deadline = run.student.deadline, None
     try:
         module = run.student.call(agent.import_module, name, want="handle",
                                   timeout_s=run.env.check_timeout_override_s or IMPORT_TIMEOUT_S)
@@ -197,6 +198,8 @@ def _import_student_module(run: _Run):
                                     where=where(error, path)), None
     except Exception as error:  # noqa: BLE001 - the process died while importing
         return IMPORT_FAILED.format(module=name, error=describe(error), where=""), None
+    finally:
+        run.student.deadline = check_deadline
     return None, module
 
 

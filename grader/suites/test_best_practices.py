@@ -2,20 +2,25 @@
 
 Errors reported with their input, a deadline that stops a stuck task, Ctrl-C that stops every
 worker, worker state handed over once by an initializer, and all of it under every start method
-the platform offers, whatever start method the run was given.
+the platform offers, whatever start method the run was given. The student's code runs in its
+own process; the grader checks its answers against its own, times it with its own clock, and
+lists the processes it left running with the operating system's help.
 """
 
 import multiprocessing
-import os
 import time
+from contextlib import contextmanager
 
 import pytest
 
+from grader.call_errors import StudentRaised
 from grader.reporting.feedback import mismatch
-from grader.measuring.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
-from grader.measuring.transfer import PickledBytes, pickled_size
+from grader.measuring.pitfalls import (STUDENT_STOPPED, call_with_ctrl_c, pools_left_running,
+                                       under_every_start_method)
 from grader.reporting.verdicts import describe, pickling_problem
-from student_runtime.workloads.waiting import FailsOn, LookupTable, SlowSquare
+from student_runtime.instruments.pickles import PickledBytes, pickled_size
+from student_runtime.instruments.start_methods import call_under
+from student_runtime.workloads.waiting import FailsOn, LookupTable, SlowSquare, lookup_pids
 
 WORKERS = 2
 ITEMS = list(range(10))
@@ -56,31 +61,37 @@ def expected_outcomes(items, bad):
     return results, errors
 
 
+def table_data() -> dict[int, str]:
+    return {key: f"value-{key * 7919 % 10007}" for key in range(TABLE_SIZE)}
+
+
 def make_table(log_dir) -> LookupTable:
-    return LookupTable({key: f"value-{key * 7919 % 10007}" for key in range(TABLE_SIZE)}, log_dir)
+    return LookupTable(table_data(), log_dir)
 
 
 def lookup_keys() -> list[int]:
     return [key * 37 % TABLE_SIZE for key in range(KEYS)]
 
 
-def call_student(call: str, run):
-    """run(), with an error raised by the student's code explained as a start-method pitfall."""
+def call_student(student, call: str, func, *args, method: str | None = None):
+    """func(*args) in the student's process, under `method` when given (else the run's own start
+    method), with an error raised by the student's code explained as a start-method pitfall."""
     try:
-        return run()
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - student code may raise anything
+        return func(*args) if method is None else student.call(call_under, method, func, *args)
+    except StudentRaised as error:
+        if error.is_a(NotImplementedError):
+            raise
         pickling = pickling_problem(error)
         advice = pickling.format(error=describe(error), where="") if pickling else MODULE_STATE
-        raise AssertionError(f"Called {call} under the {multiprocessing.get_start_method()} "
-                             f"start method: it raised {describe(error)}. {advice}") from error
+        shown = method or multiprocessing.get_start_method()
+        raise AssertionError(f"Called {call} under the {shown} start method: it raised "
+                             f"{describe(error)}. {advice}") from error
 
 
-def check_process_all(exercise_in_grader, log_dir) -> None:
+def check_process_all(exercise, student, log_dir, method: str | None = None) -> None:
     func = FailsOn(log_dir, BAD)
     call = f"process_all(func, {ITEMS}, workers={WORKERS}) with a func that raises ValueError for {BAD}"
-    got = call_student(call, lambda: exercise_in_grader.process_all(func, ITEMS, WORKERS))
+    got = call_student(student, call, exercise.process_all, func, ITEMS, WORKERS, method=method)
     results, errors = expected_outcomes(ITEMS, BAD)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, (results, errors), "Return a pair: (results, errors).")
@@ -95,52 +106,56 @@ def check_process_all(exercise_in_grader, log_dir) -> None:
         "f\"{type(error).__name__}: {error}\" gives the text.")
 
 
-def check_lookup_all(exercise_in_grader, log_dir) -> None:
-    table, keys = make_table(log_dir), lookup_keys()
+def check_lookup_all(exercise, student, log_dir, method: str | None = None) -> None:
+    data, keys = table_data(), lookup_keys()
+    # The table lives in the student's process, so that only the student's code pickles it.
+    table = student.make(LookupTable, data, log_dir)
     call = f"lookup_all(table, <{KEYS} keys>, workers={WORKERS})"
-    got = call_student(call, lambda: exercise_in_grader.lookup_all(table, keys, WORKERS))
-    expected = [dict.__getitem__(table, key) for key in keys]
+    got = call_student(student, call, exercise.lookup_all, table, keys, WORKERS, method=method)
+    expected = [data[key] for key in keys]
     assert got == expected, mismatch(call, got, expected, "Return table[key] for every key, in order.")
-    assert table.lookup_pids() - {os.getpid()}, (
+    assert lookup_pids(log_dir) - {student.pid}, (
         "Every key was looked up in the grading process itself, not in the workers. Look the "
         "keys up in a function that the pool runs.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_errors_keep_their_input(exercise_in_grader, check_report, task_log):
-    check_process_all(exercise_in_grader, task_log.directory)
+def test_errors_keep_their_input(exercise, student, check_report, task_log):
+    check_process_all(exercise, student, task_log.directory)
     pids = {record.pid for record in task_log.read()}
     check_report.record({"items": len(ITEMS), "failing_items": len(BAD),
-                         "worker_pids": len(pids - {os.getpid()})},
+                         "worker_pids": len(pids - {student.pid})},
                         f"{len(ITEMS) - len(BAD)} results survived {len(BAD)} failing items, "
                         "each reported with its input.")
-    assert os.getpid() not in pids, (
+    assert student.pid not in pids, (
         "Some items were processed in the grading process itself, not in the workers. Hand "
         "every item to the pool.")
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_ctrl_c_stops_the_workers(exercise_in_grader, check_report, tmp_path):
-    func = SlowSquare(tmp_path, CTRL_C_TASK_S)
+def test_ctrl_c_stops_the_workers(exercise, student, check_report, scratch):
+    func = SlowSquare(scratch, CTRL_C_TASK_S)
     items = list(range(WORKERS))
-    with pools_left_running() as left:
-        outcome = call_with_ctrl_c(lambda: exercise_in_grader.process_all(func, items, WORKERS),
+    process_all = exercise.process_all
+    with pools_left_running(student) as left:
+        outcome = call_with_ctrl_c(student, left.call_handle, process_all, func, items, WORKERS,
                                    ready=lambda: func.started() >= 1, wait_ready_s=5.0)
-    if isinstance(outcome.raised, NotImplementedError):
-        raise outcome.raised
+    raised = outcome.raised
+    if raised is not None and raised.is_a(NotImplementedError):
+        raise raised
     check_report.record({"ctrl_c_pressed": outcome.pressed,
-                         "raised": type(outcome.raised).__name__ if outcome.raised else None,
+                         "raised": raised.type_name if raised else None,
                          "seconds_after_ctrl_c": outcome.seconds_after_press,
                          "left_running": len(left.pids)},
                         f"Ctrl-C stopped process_all {outcome.seconds_after_press} s after it was "
                         "pressed, and reached the caller.")
     assert outcome.pressed, (
         f"process_all(func, {items}, workers={WORKERS}) ended before any task had started, so "
-        "Ctrl-C could not be tried" + (f": it raised {describe(outcome.raised)}." if outcome.raised
+        "Ctrl-C could not be tried" + (f": it raised {describe(raised)}." if raised
                                        else ". Hand every item to a pool and wait for the results."))
-    assert isinstance(outcome.raised, KeyboardInterrupt), (
+    assert raised is not None and raised.is_a(KeyboardInterrupt), (
         "Ctrl-C was pressed while process_all waited for its workers, and "
-        + (f"it raised {describe(outcome.raised)} instead" if outcome.raised
+        + (f"it raised {describe(raised)} instead" if raised
            else f"it returned {outcome.seconds_after_press} s later as if nothing had happened")
         + ": KeyboardInterrupt never reached the caller. Catch only Exception around a task's "
         "work, never KeyboardInterrupt or BaseException, and let it leave your function.")
@@ -157,14 +172,15 @@ def test_ctrl_c_stops_the_workers(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_timeout_cuts_off_a_stuck_task(exercise_in_grader, check_report, tmp_path):
+def test_timeout_cuts_off_a_stuck_task(exercise, student, check_report, scratch):
     check_report.timeout_advice.update({"Pool.join": TIMEOUT_JOIN, "Pool.map": TIMEOUT_WAIT,
                                         "ApplyResult.get": TIMEOUT_WAIT})
     items, stuck = [0, 1, 2, 3, 4, 5], 2
-    func = SlowSquare(tmp_path, STUCK_S, slow={stuck})
-    started = time.monotonic()
-    with pools_left_running() as left:
-        got = exercise_in_grader.run_with_timeout(func, items, WORKERS, TIMEOUT_S)
+    func = SlowSquare(scratch, STUCK_S, slow={stuck})
+    run_with_timeout = exercise.run_with_timeout
+    with pools_left_running(student) as left:
+        started = time.monotonic()
+        got = left.call(run_with_timeout, func, items, WORKERS, TIMEOUT_S)
         took = time.monotonic() - started
     check_report.record({"timeout_s": TIMEOUT_S, "seconds_to_return": round(took, 3)},
                         f"The stuck task was cut off and the pool stopped {took:.2f} s after the call.")
@@ -184,33 +200,56 @@ def test_timeout_cuts_off_a_stuck_task(exercise_in_grader, check_report, tmp_pat
         "from the start of the call and wait for each result only for the time left.")
 
 
+@contextmanager
+def bytes_pickled(student):
+    """Count, in the student's process, what multiprocessing pickles there during the block.
+
+    The count is the student's process speaking about itself: code that patched the counter
+    could pass this check (the kernel's count of bytes the process wrote would not be fooled).
+    """
+    sent = student.make(PickledBytes)
+    sent.start()
+    counted = {"total": 0}
+    try:
+        yield counted
+    except STUDENT_STOPPED:
+        raise  # the count went with the student's process
+    except BaseException:
+        sent.stop()
+        raise
+    counted["total"] = sent.stop()
+
+
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_table_goes_to_each_worker_once(exercise_in_grader, check_report, tmp_path):
-    with PickledBytes() as sent:
-        check_lookup_all(exercise_in_grader, tmp_path / "lookups")
+def test_table_goes_to_each_worker_once(exercise, student, check_report, scratch, tmp_path):
+    with bytes_pickled(student) as sent:
+        check_lookup_all(exercise, student, scratch / "lookups")
+    total = sent["total"]
     table_bytes = pickled_size(make_table(tmp_path / "size"))
     limit = (WORKERS + 1) * table_bytes
-    check_report.record({"pickled_bytes": sent.total, "table_bytes": table_bytes,
+    check_report.record({"pickled_bytes": total, "table_bytes": table_bytes,
                          "pickled_limit": limit},
-                        f"{sent.total:,} bytes were sent for a {table_bytes:,}-byte table and "
+                        f"{total:,} bytes were sent for a {table_bytes:,}-byte table and "
                         f"{WORKERS} workers.")
-    assert sent.total <= limit, (
-        f"Your code pickled {sent.total:,} bytes for a {table_bytes:,}-byte table, {KEYS} keys and "
-        f"{WORKERS} workers: about {sent.total / table_bytes:.0f} copies of the table, one with "
+    assert total <= limit, (
+        f"Your code pickled {total:,} bytes for a {table_bytes:,}-byte table, {KEYS} keys and "
+        f"{WORKERS} workers: about {total / table_bytes:.0f} copies of the table, one with "
         "every chunk of keys. Give it to each worker once, with Pool(initializer=..., "
         "initargs=(table,)), and store it in a module global there.")
 
 
 @pytest.mark.check("hygiene", points=3, timeout=15)
-def test_works_under_every_start_method(exercise_in_grader, check_report, tmp_path):
-    def both():
-        logs = tmp_path / multiprocessing.get_start_method()
-        check_process_all(exercise_in_grader, logs / "items")
-        check_lookup_all(exercise_in_grader, logs / "lookups")
+def test_works_under_every_start_method(exercise, student, check_report, scratch):
+    def both(method):
+        logs = scratch / method
+        check_process_all(exercise, student, logs / "items", method)
+        check_lookup_all(exercise, student, logs / "lookups", method)
 
     runs = under_every_start_method(both)
-    if any(isinstance(run.error, NotImplementedError) for run in runs):
-        raise next(run.error for run in runs if isinstance(run.error, NotImplementedError))
+    not_started = [run.error for run in runs
+                   if isinstance(run.error, StudentRaised) and run.error.is_a(NotImplementedError)]
+    if not_started:
+        raise not_started[0]
     failed = [run for run in runs if run.error is not None]
     check_report.record({"start_methods": {run.method: "passed" if run.error is None else
                                            describe(run.error) for run in runs},

@@ -2,26 +2,31 @@
 
 The jobs handed to the student's code log, in the worker that ran them, their item and the
 moment they ended; some raise on purpose. Results and failures must come back under their own
-items. Progress reports are logged in the caller's process and set beside the moments the jobs
-ended: each must come as its task finishes, not when it was submitted, nor held back behind a
-slower one. The tracker is a race-amplified object: a read of its counters made without
-holding tracker.lock pauses, and items arrive one at a time while callbacks run, so a
-read-modify-write that the main thread and the pool's result thread both make without the lock
-loses updates on every run; each lost update is counted where it happens.
+items, and the exceptions as the jobs raised them (their types are checked by name, as the
+student's process describes them). Progress reports are logged in the caller's process and set
+beside the moments the jobs ended: each must come as its task finishes, not when it was
+submitted, nor held back behind a slower one. The tracker is a race-amplified object built in
+the student's process, where callbacks run: a read of its counters made without holding
+tracker.lock pauses, and items arrive one at a time while callbacks run, so a read-modify-write
+that the main thread and the pool's result thread both make without the lock loses updates on
+every run; each lost update is counted where it happens, so the tally, like the logs, is the
+student's process's own account. An exception that ends a thread there (a callback that
+raised) is noted in a file as it happens, and read even after a hang.
 """
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-from grader.measuring.callback_threads import ArrivingJobs, RaceAmplifiedTracker, ThreadErrors
-from student_runtime.workloads.jobs import JobRejected, ProgressLog, SquareOrReject
+from grader.call_errors import StudentException
+from grader.measuring.callback_threads import line_in_module, thread_errors
 from grader.measuring.shared_checks import assert_not_in_grading_process
-from student_runtime.workloads.tasks import TaskLog
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
+from student_runtime.instruments.thread_errors import ThreadErrors
+from student_runtime.instruments.tracker import RaceAmplifiedTracker
+from student_runtime.workloads.jobs import ArrivingJobs, JobRejected, ProgressLog, SquareOrReject
+from student_runtime.workloads.tasks import TaskLog
 
 WORKERS = 2
 COLLECT_ITEMS = list(range(9))
@@ -61,52 +66,65 @@ BIND_THE_ITEM = (
 )
 
 
-def run_student(function, *args):
-    """function(*args); when a callback raised meanwhile, that is the failure, whatever followed."""
-    with ThreadErrors() as threads:
-        try:
-            returned = function(*args)
-        except (KeyboardInterrupt, SystemExit):
+def run_student(student, scratch, function, *args):
+    """function(*args) in the student's process; when a callback raised meanwhile, that is the
+    failure, whatever followed (most often a hang: the pool's result thread is dead)."""
+    noted = scratch / "thread-errors.jsonl"
+    watch = student.make(ThreadErrors, noted)
+    generation = student.generation
+    try:
+        returned = function(*args)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a hang or an error caused by the dead thread
+        if not thread_errors(noted):
             raise
-        except BaseException:  # noqa: BLE001 - a hang or an error caused by the dead thread
-            if not threads.errors:
-                raise
-    if threads.errors:
-        _, error = threads.errors[0]
+    finally:
+        # After a hang the student's process, and the watch in it, is already gone.
+        if student.alive() and student.generation == generation:
+            watch.stop()
+    errors = thread_errors(noted)
+    if errors:
+        _, error = errors[0]
         raise AssertionError(
-            f"A callback raised {describe(error)}{student_line(error.__traceback__)}. Callbacks "
-            "run on the pool's result thread in your process, and an exception there ends that "
-            "thread: no later result is delivered, and join() or get() waits forever. Make sure "
-            "a callback cannot raise; a task's own exception goes to error_callback, not to "
-            "callback.")
+            f"A callback raised {describe(error)}{line_in_module(error.frames, 'callbacks.py')}. "
+            "Callbacks run on the pool's result thread in your process, and an exception there "
+            "ends that thread: no later result is delivered, and join() or get() waits forever. "
+            "Make sure a callback cannot raise; a task's own exception goes to error_callback, "
+            "not to callback.")
     return returned
 
 
-def student_line(tb) -> str:
-    """' at <folder>/callbacks.py:LINE' for the traceback's deepest frame in the student's module."""
-    found = ""
-    while tb is not None:
-        path = tb.tb_frame.f_code.co_filename
-        if path.endswith("callbacks.py") and "grader" not in Path(path).parts:
-            found = f" at {Path(path).parent.name}/{Path(path).name}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return found
+def jobs_for(student, folder, *args, **kwargs) -> tuple:
+    """The job, built in the student's process (where it makes its log folder), and a copy here
+    that says what each call of it should give."""
+    job = student.make(SquareOrReject, folder, *args, **kwargs)
+    return job, SquareOrReject(folder, *args, **kwargs)
 
 
-def assert_ran_in_workers(log: TaskLog, call: str) -> None:
+def assert_ran_in_workers(log: TaskLog, call: str, student_pid: int) -> None:
     records = log.read()
     assert records, (
         f"Called {call}: it returned before any job had finished. Wait for every task and its "
         "callback: pool.close() then pool.join().")
     assert_not_in_grading_process(
         records, call, "multiprocessing.pool.ThreadPool has the same apply_async, but its "
-        "workers are threads of your own process; use multiprocessing.Pool.")
+        "workers are threads of your own process; use multiprocessing.Pool.",
+        student_pid=student_pid)
 
 
-def filed_wrong(found: dict, expected: dict) -> list:
+def filed_wrong(found, expected: dict) -> list:
     """The items under which found holds a value that belongs to another item."""
+    if not isinstance(found, dict):
+        return []
     return [item for item, value in found.items()
             if item in expected and value != expected[item] and value in expected.values()]
+
+
+def is_exactly(error, kind: type) -> bool:
+    """Whether an exception from the student's process is of exactly this class."""
+    return (isinstance(error, StudentException)
+            and error.types[:1] == [f"{kind.__module__}.{kind.__qualname__}"])
 
 
 def assert_errors_kept(errors: dict, func: SquareOrReject, rejected: set, call: str,
@@ -127,7 +145,7 @@ def assert_errors_kept(errors: dict, func: SquareOrReject, rejected: set, call: 
         try:
             func.outcome(item)
         except JobRejected as expected:
-            assert type(error) is JobRejected and str(error) == str(expected), mismatch(
+            assert is_exactly(error, JobRejected) and str(error) == str(expected), mismatch(
                 f"{call}, {where}[{item}]", error, expected,
                 "Keep each exception under the item whose job raised it. " + BIND_THE_ITEM)
     extra = sorted(set(errors) - rejected)
@@ -137,16 +155,17 @@ def assert_errors_kept(errors: dict, func: SquareOrReject, rejected: set, call: 
 
 
 @pytest.mark.check("correctness", points=3, timeout=6)
-def test_results_and_errors_by_item(exercise_in_grader, check_report, tmp_path):
+def test_results_and_errors_by_item(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = CALLBACK_NEVER_CAME
-    log = TaskLog(tmp_path / "jobs")
-    func = SquareOrReject(log.directory, default_pause_s=COLLECT_PAUSE_S, rejected=COLLECT_REJECTED)
+    job, func = jobs_for(student, scratch / "jobs", default_pause_s=COLLECT_PAUSE_S,
+                         rejected=COLLECT_REJECTED)
+    log = TaskLog(scratch / "jobs")
     call = f"collect_results(job, {COLLECT_ITEMS}, workers={WORKERS})"
-    got = run_student(exercise_in_grader.collect_results, func, COLLECT_ITEMS, WORKERS)
+    got = run_student(student, scratch, exercise.collect_results, job, COLLECT_ITEMS, WORKERS)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, "a pair (results, errors)", "Return two dicts: results and errors.")
     results, errors = got
-    assert_ran_in_workers(log, call)
+    assert_ran_in_workers(log, call, student.pid)
     expected = {x: func.outcome(x) for x in COLLECT_ITEMS if x not in COLLECT_REJECTED}
     wrong = filed_wrong(results, expected)
     assert not wrong, (
@@ -167,24 +186,26 @@ def test_results_and_errors_by_item(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_progress_as_tasks_finish(exercise_in_grader, check_report, tmp_path):
+def test_progress_as_tasks_finish(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = CALLBACK_NEVER_CAME
-    log = TaskLog(tmp_path / "jobs")
-    func = SquareOrReject(log.directory, PROGRESS_PAUSES, PROGRESS_PAUSE_S)
-    on_progress = ProgressLog(tmp_path / "progress")
+    job, func = jobs_for(student, scratch / "jobs", PROGRESS_PAUSES, PROGRESS_PAUSE_S)
+    log = TaskLog(scratch / "jobs")
+    on_progress = student.make(ProgressLog, scratch / "progress")
+    progress_log = ProgressLog(scratch / "progress")
     total = len(PROGRESS_ITEMS)
     call = f"map_with_progress(job, {PROGRESS_ITEMS}, workers={WORKERS}, on_progress)"
     called_at = time.monotonic()
-    got = run_student(exercise_in_grader.map_with_progress, func, PROGRESS_ITEMS, WORKERS, on_progress)
+    got = run_student(student, scratch, exercise.map_with_progress, job, PROGRESS_ITEMS, WORKERS,
+                      on_progress)
     expected = [func.outcome(x) for x in PROGRESS_ITEMS]
     assert got == expected, mismatch(call, got, expected,
                                      "Return every result, in the order of the items.")
-    assert_ran_in_workers(log, call)
-    reports = on_progress.calls()
+    assert_ran_in_workers(log, call, student.pid)
+    reports = progress_log.calls()
     assert reports, (
         f"Called {call}: on_progress was never called. Call on_progress(done, total) from the "
         "callback, each time a task finishes.")
-    assert {report.pid for report in reports} == {os.getpid()}, (
+    assert {report.pid for report in reports} == {student.pid}, (
         f"Called {call}: on_progress was called in a worker process. Progress belongs to the "
         "caller: report it from callback=..., which runs in your own process.")
     dones, totals = [report.done for report in reports], [report.total for report in reports]
@@ -216,15 +237,16 @@ def test_progress_as_tasks_finish(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_tracker_adds_up(exercise_in_grader, check_report, tmp_path):
+def test_tracker_adds_up(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_WHILE_WAITING
-    log = TaskLog(tmp_path / "jobs")
-    func = SquareOrReject(log.directory, default_pause_s=TRACKED_PAUSE_S, rejected=TRACKED_REJECTED)
-    tracker = RaceAmplifiedTracker(window_s=0.0)
+    job, func = jobs_for(student, scratch / "jobs", default_pause_s=TRACKED_PAUSE_S,
+                         rejected=TRACKED_REJECTED)
+    log = TaskLog(scratch / "jobs")
+    tracker = student.make(RaceAmplifiedTracker, window_s=0.0)
     call = f"run_tracked(job, {TRACKED_ITEMS}, workers={WORKERS}, tracker)"
-    run_student(exercise_in_grader.run_tracked, func, TRACKED_ITEMS, WORKERS, tracker)
+    run_student(student, scratch, exercise.run_tracked, job, TRACKED_ITEMS, WORKERS, tracker)
     at_return = tracker.snapshot()
-    results, errors = dict(tracker.results), dict(tracker.errors)
+    results, errors = tracker.results, tracker.errors
     expected = {"in_flight": 0, "done": len(TRACKED_ITEMS) - len(TRACKED_REJECTED),
                 "failed": len(TRACKED_REJECTED)}
     if at_return == {**expected, "failed": 0, "in_flight": expected["failed"]}:
@@ -240,7 +262,7 @@ def test_tracker_adds_up(exercise_in_grader, check_report, tmp_path):
         "for every callback before returning: pool.close() then pool.join(), which returns once "
         "the result thread has run them all (leaving a `with Pool(...)` block without them "
         "terminates the pool, and the tasks still in it).")
-    assert_ran_in_workers(log, call)
+    assert_ran_in_workers(log, call, student.pid)
     assert at_return == expected, mismatch(
         call + ", then the tracker's counters", at_return, expected,
         "Add 1 to in_flight for every task you submit; in its callback (or error_callback) take "
@@ -259,13 +281,13 @@ def test_tracker_adds_up(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_tracker_has_no_lost_updates(exercise_in_grader, check_report, tmp_path):
+def test_tracker_has_no_lost_updates(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_WHILE_WAITING
-    log = TaskLog(tmp_path / "jobs")
-    func = SquareOrReject(log.directory, default_pause_s=RACE_PAUSE_S, rejected=RACE_REJECTED)
-    jobs = ArrivingJobs(RACE_ITEMS, func.started_items)
-    tracker = RaceAmplifiedTracker()
-    run_student(exercise_in_grader.run_tracked, func, jobs, WORKERS, tracker)
+    job, _ = jobs_for(student, scratch / "jobs", default_pause_s=RACE_PAUSE_S,
+                      rejected=RACE_REJECTED)
+    jobs = student.make(ArrivingJobs, RACE_ITEMS, job.started_items)
+    tracker = student.make(RaceAmplifiedTracker)
+    run_student(student, scratch, exercise.run_tracked, job, jobs, WORKERS, tracker)
     final = tracker.snapshot()
     expected = {"in_flight": 0, "done": len(RACE_ITEMS) - len(RACE_REJECTED),
                 "failed": len(RACE_REJECTED)}

@@ -1,10 +1,16 @@
-"""Checks for executor (lesson: ProcessPoolExecutor, the modern pool interface)."""
+"""Checks for executor (lesson: ProcessPoolExecutor, the modern pool interface).
+
+The student's code runs in a process of its own: the grader checks its answers, times its calls
+with its own clock, lists the processes it left running with the operating system's help, and
+reads, from task records, which process ran each task and when it ended.
+"""
 
 import time
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from grader.call_errors import StudentException, StudentRaised
 from grader.measuring import baselines
 from grader.running import system
 from grader.reporting.feedback import mismatch, shown
@@ -35,29 +41,35 @@ POOL_WAITS_FOREVER = (
 )
 
 
+def student_processes(student) -> list:
+    """The processes the student's code started that still run, as the operating system lists
+    them (multiprocessing's forkserver and resource tracker left out)."""
+    return system.student_leftovers(student.pid, student.config.run_as) if student.pid else []
+
+
 THREADS_ADVICE = ("Submit them to a ProcessPoolExecutor (a ThreadPoolExecutor runs them on threads "
                   "of your own process, which take turns on the GIL).")
 
 
-def assert_ran_in_workers(log: TaskLog, call: str) -> set[int]:
-    pids = assert_not_in_grading_process(log.read(), call, THREADS_ADVICE)
+def assert_ran_in_workers(log: TaskLog, call: str, student) -> set[int]:
+    pids = assert_not_in_grading_process(log.read(), call, THREADS_ADVICE, student.pid)
     assert pids, f"Called {call}: no task ran at all. Submit each item to the executor."
     return pids
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_results_in_completion_order(exercise_in_grader, check_report, tmp_path):
+def test_results_in_completion_order(exercise, student, check_report, task_log):
     items = [0, 1, 2, 3]
-    log = TaskLog(tmp_path / "items")
+    log = task_log
     # The later the item, the shorter its pause: the last one submitted finishes first.
     func = StaggeredSquare(log.directory, pauses={0: 0.18, 1: 0.12, 2: 0.06, 3: 0.0})
     call = f"results_as_completed(square_after_a_pause, {items}, workers=4)"
-    got = exercise_in_grader.results_as_completed(func, items, 4)
+    got = exercise.results_as_completed(func, items, 4)
     expected = [(x, x * x) for x in items]
     assert isinstance(got, list) and sorted(got) == expected, (
         f"Called {call}: got {shown(got)}, expected the pairs {expected} in the order their "
         "tasks finish. Return one (item, func(item)) pair for every item.")
-    assert_ran_in_workers(log, call)
+    assert_ran_in_workers(log, call, student)
     ended = {record.item: record.end for record in log.read()}
     finished = sorted(items, key=ended.get)
     returned = [item for item, _ in got]
@@ -74,19 +86,20 @@ def test_results_in_completion_order(exercise_in_grader, check_report, tmp_path)
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
+def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     assert_parallel_map_speeds_up(
-        exercise_in_grader.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
-        check_report, "Return every result, in the order of the items: executor.map keeps that order.")
+        exercise.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
+        check_report, "Return every result, in the order of the items: executor.map keeps that "
+        "order.", student=student)
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_errors_reach_the_caller(exercise_in_grader, check_report, tmp_path):
+def test_errors_reach_the_caller(exercise, student, check_report, task_log):
     items = list(range(9))
-    log = TaskLog(tmp_path / "items")
+    log = task_log
     func = SquareUnlessRejected(log.directory)
     call = f"errors_by_item(func, {items}, workers=2)"
-    got = exercise_in_grader.errors_by_item(func, items, 2)
+    got = exercise.errors_by_item(func, items, 2)
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, "a pair (results, errors)", "Return two dicts: results and errors.")
     results, errors = got
@@ -105,31 +118,34 @@ def test_errors_reach_the_caller(exercise_in_grader, check_report, tmp_path):
             func.outcome(x)
         except Exception as expected:  # noqa: BLE001 - the very exception the task raised
             error = errors[x]
-            name = type(expected).__name__
-            assert isinstance(error, BaseException), (
+            kind = type(expected)
+            # Exceptions come back from the student's process described: class names, message.
+            assert isinstance(error, StudentException), (
                 f"Called {call}: errors[{x}] is the {type(error).__name__} {error!r}, not the "
-                f"exception itself, so the caller cannot tell it was a {name}. Store the exception "
-                "object that future.result() raised, type and all.")
-            assert type(error) is type(expected) and str(error) == str(expected), mismatch(
+                f"exception itself, so the caller cannot tell it was a {kind.__name__}. Store the "
+                "exception object that future.result() raised, type and all.")
+            same_type = error.types[0] == f"{kind.__module__}.{kind.__qualname__}"
+            assert same_type and error.message == str(expected), mismatch(
                 f"{call}[1][{x}]", error, expected,
                 "Keep the exception exactly as future.result() raised it: its type and message "
                 "come across from the worker.")
-    assert_ran_in_workers(log, call)
+    assert_ran_in_workers(log, call, student)
     check_report.record({"results": len(results), "errors": len(errors),
-                         "error_types": sorted({type(e).__name__ for e in errors.values()})},
+                         "error_types": sorted({e.type_name if isinstance(e, StudentException)
+                                                else type(e).__name__ for e in errors.values()})},
                         f"{len(errors)} exceptions came back from the workers with their types, "
                         f"beside {len(results)} results.")
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_cancel_what_has_not_started(exercise_in_grader, check_report, tmp_path):
+def test_cancel_what_has_not_started(exercise, student, check_report, task_log):
     items = list(range(24))
-    log = TaskLog(tmp_path / "items")
+    log = task_log
     # Item 1 is quick and every other item slow: item 1 should come back first. By then up to
     # 2 * workers + 1 tasks are running or handed to the workers already, and cannot be cancelled.
     func = StaggeredSquare(log.directory, pauses={1: 0.0}, default_pause_s=0.1)
     call = f"first_to_finish(func, range({len(items)}), workers=2)"
-    got = exercise_in_grader.first_to_finish(func, items, 2)
+    got = exercise.first_to_finish(func, items, 2)
     assert isinstance(got, tuple) and len(got) == 3, mismatch(
         call, got, "a triple (item, result, cancelled)", "Return the item, its result, and the count.")
     item, result, cancelled = got
@@ -141,7 +157,7 @@ def test_cancel_what_has_not_started(exercise_in_grader, check_report, tmp_path)
     while len(log.read()) + cancelled < len(items) and time.monotonic() < deadline:
         time.sleep(0.02)
     records = log.read(order="end")
-    assert_ran_in_workers(log, call)
+    assert_ran_in_workers(log, call, student)
     ran = sorted(record.item for record in records)
     check_report.record({"tasks": len(items), "ran": len(ran), "cancelled": cancelled},
                         f"{len(ran)} of {len(items)} tasks ran; {cancelled} were cancelled.")
@@ -161,11 +177,12 @@ def test_cancel_what_has_not_started(exercise_in_grader, check_report, tmp_path)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_timeout_stops_the_worker(exercise_in_grader, check_report):
+def test_timeout_stops_the_worker(exercise, student, check_report):
     check_report.timeout_advice[ANY_CALL] = WAITED_FOR_STUCK_TASK
-    before = {proc.pid for proc in system.live_descendants()}
+    result_or_none = exercise.result_or_none
+    before = {proc.pid for proc in student_processes(student)}
     started = time.monotonic()
-    got = exercise_in_grader.result_or_none(nap, STUCK_TASK_S, TIMEOUT_S)
+    got = result_or_none(nap, STUCK_TASK_S, TIMEOUT_S)
     took = time.monotonic() - started
     call = f"result_or_none(sleep_and_return, {STUCK_TASK_S:g}, timeout_s={TIMEOUT_S})"
     assert got is None, mismatch(call, got, None,
@@ -176,9 +193,9 @@ def test_timeout_stops_the_worker(exercise_in_grader, check_report):
     deadline = time.monotonic() + STOP_GRACE_S
     running = [1]
     while running and time.monotonic() < deadline:
-        # A forkserver or resource tracker the call started is meant to outlive it.
-        running = [proc.pid for proc in system.live_descendants(
-            exclude=system.multiprocessing_helpers()) if proc.pid not in before]
+        # A forkserver or resource tracker the call started is meant to outlive it (the
+        # operating system's list of the student's processes leaves them out).
+        running = [proc.pid for proc in student_processes(student) if proc.pid not in before]
         time.sleep(0.02)
     check_report.record({"seconds_to_give_up": round(took, 3), "left_running": len(running)},
                         f"Gave up on a stuck task after {took:.2f} s and stopped its worker.")
@@ -188,23 +205,25 @@ def test_timeout_stops_the_worker(exercise_in_grader, check_report):
         f"{STOP_GRACE_S:g} s later. cancel() and shutdown() never stop a task that has started: "
         "stop the worker itself (terminate_workers() from Python 3.14; before that, terminate() "
         "the processes in executor._processes, as the module docstring shows).")
-    got = exercise_in_grader.result_or_none(nap, 0.01, 10.0)
+    got = result_or_none(nap, 0.01, 10.0)
     assert got == 0.01, mismatch("result_or_none(sleep_and_return, 0.01, timeout_s=10.0)", got,
                                  0.01, "A task that finishes in time: return its result.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_broken_pool_is_reported(exercise_in_grader, check_report):
+def test_broken_pool_is_reported(exercise, check_report):
     check_report.timeout_advice[ANY_CALL] = POOL_WAITS_FOREVER
     items = [1, 2, 3, -4, 5, 6, 7, 8]
     call = f"run_surviving_a_crash(square_or_crash, {items}, workers=2)"
     try:
-        got = exercise_in_grader.run_surviving_a_crash(square_or_crash, items, 2)
-    except BrokenProcessPool as error:
+        got = exercise.run_surviving_a_crash(square_or_crash, items, 2)
+    except StudentRaised as error:
+        if not error.is_a(BrokenProcessPool):
+            raise
         raise AssertionError(
             f"Called {call}: the task for -4 killed its worker, and BrokenProcessPool "
-            f"({error}) came out of your function. Catch it around each future's result() and "
-            "put that item in `lost`.") from None
+            f"({error.message}) came out of your function. Catch it around each future's "
+            "result() and put that item in `lost`.") from None
     assert isinstance(got, tuple) and len(got) == 2, mismatch(
         call, got, "a pair (results, lost)", "Return a dict of results and a sorted list.")
     results, lost = got

@@ -1,16 +1,19 @@
 """Checks for managers (lesson: Manager for Complex Shared Objects).
 
 The dict, Namespace and Lock handed to the student's code come from a manager the suite starts
-(grader.measuring.manager_races): it serves real objects whose unlocked reads pause in the
-manager's process, widening the gap between the read and the write of `votes[name] += 1`, so an
-unlocked read-modify-write loses updates on every run, while code that holds the manager lock,
-or merges local counts once under it, never does. The manager also notes which processes wrote.
-A read through a proxy is timed against a plain dict's, and the figure is reported.
+in the student's process (student_runtime.instruments.race_manager; never in the grader, since a
+manager's server unpickles what its clients send): it serves real objects whose unlocked reads
+pause in the manager's process, widening the gap between the read and the write of
+`votes[name] += 1`, so an unlocked read-modify-write loses updates on every run, while code that
+holds the manager lock, or merges local counts once under it, never does. The manager also notes
+which processes wrote. A read through a proxy is timed, in the student's process, against a
+plain dict's, and the figure is reported. The final counts and the tallies are read through that
+manager, so they are the student's processes' own account.
 collect_results starts a manager of its own: its results must come back as a plain list,
-computed in worker processes, and its manager's process must have ended when it returns.
+computed in worker processes, and its manager's process must have ended when it returns (the
+student's process names which of its children is a manager; the grader sees whether it runs).
 """
 
-import os
 import random
 from collections import Counter
 from multiprocessing.managers import BaseProxy
@@ -18,12 +21,13 @@ from multiprocessing.managers import BaseProxy
 import pytest
 
 from grader.measuring import leftovers
-from student_runtime.instruments.started import Unjoined, started_processes
 from grader.measuring.manager_races import measure_round_trip, race_manager
-from student_runtime.workloads.items import StaggeredSquare
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
 from grader.running import system
+from grader.running.student_process import Remote
+from student_runtime.instruments.started import started_processes
+from student_runtime.workloads.items import StaggeredSquare
 
 WORKERS = 4
 CANDIDATES = ("ada", "grace", "linus")
@@ -51,15 +55,20 @@ def expected_votes(ballots, candidates) -> dict:
     return {name: Counter(ballots)[name] for name in candidates}
 
 
-def assert_not_a_proxy(got, call: str, copy: str) -> None:
-    assert not isinstance(got, BaseProxy), (
-        f"{call} returned the manager's proxy ({type(got).__name__}) instead of a copy of its "
-        f"contents: a proxy is only a handle on an object in the manager's process, and is "
-        f"useless once that process has shut down. Return {copy}.")
+def is_proxy(student, got) -> bool:
+    """Whether an answer is a manager's proxy (which stays in the student's process)."""
+    return isinstance(got, Remote) and student.call(isinstance, got, BaseProxy) is True
 
 
-def assert_written_by_workers(report: dict, what: str) -> None:
-    assert set(report["writer_pids"]) - {os.getpid()}, (
+def assert_not_a_proxy(student, got, call: str, copy: str) -> None:
+    assert not is_proxy(student, got), (
+        f"{call} returned the manager's proxy ({got.remote_type.rpartition('.')[2]}) instead of "
+        f"a copy of its contents: a proxy is only a handle on an object in the manager's "
+        f"process, and is useless once that process has shut down. Return {copy}.")
+
+
+def assert_written_by_workers(report: dict, what: str, student_pid: int) -> None:
+    assert set(report["writer_pids"]) - {student_pid}, (
         f"Every write to {what} came from the grading process itself, so no other process "
         "updated it. Start worker processes and pass them the proxies in args=(...).")
 
@@ -78,37 +87,37 @@ def unlocked_note(report: dict) -> str:
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_votes_counted(exercise_in_grader, check_report):
+def test_votes_counted(exercise, student, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(103, CANDIDATES)
-    with race_manager(WORKERS, window_s=0.0) as manager:
+    with race_manager(student, WORKERS, window_s=0.0) as manager:
         votes = manager.dict(dict.fromkeys(CANDIDATES, 0))
         lock, arena = manager.Lock(), manager.arena()
-        round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
-        got = exercise_in_grader.count_votes(votes, lock, ballots, WORKERS)
+        round_trip = measure_round_trip(student, votes, key=CANDIDATES[0])
+        got = exercise.count_votes(votes, lock, ballots, WORKERS)
         report = arena.report()
     call = f"count_votes(votes, lock, <{len(ballots)} ballots>, {WORKERS})"
-    assert_not_a_proxy(got, call, "votes.copy(), taken after joining the workers")
+    assert_not_a_proxy(student, got, call, "votes.copy(), taken after joining the workers")
     expected = expected_votes(ballots, CANDIDATES)
     assert got == expected, mismatch(
         call, got, expected, f"Give each of the {WORKERS} workers its share, ballots[i::workers], "
         "so that every ballot is counted once, and return votes.copy() after joining them all."
         + unlocked_note(report))
-    assert_written_by_workers(report, "votes")
+    assert_written_by_workers(report, "votes", student.pid)
     check_report.record({**round_trip.metrics(), "writer_processes": len(report["writer_pids"])},
                         f"{WORKERS} processes counted {len(ballots)} ballots. Each read through "
                         f"the dict proxy took {round_trip.described()}.")
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_votes_have_no_lost_updates(exercise_in_grader, check_report):
+def test_votes_have_no_lost_updates(exercise, student, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(WORKERS * 25, CANDIDATES[:2])
-    with race_manager(WORKERS) as manager:
+    with race_manager(student, WORKERS) as manager:
         votes = manager.dict(dict.fromkeys(CANDIDATES[:2], 0))
         lock, arena = manager.Lock(), manager.arena()
-        round_trip = measure_round_trip(lambda: votes[CANDIDATES[0]])
-        exercise_in_grader.count_votes(votes, lock, ballots, WORKERS)
+        round_trip = measure_round_trip(student, votes, key=CANDIDATES[0])
+        exercise.count_votes(votes, lock, ballots, WORKERS)
         final, report = votes.copy(), arena.report()
     counted, expected = sum(final.values()), len(ballots)
     check_report.record({"expected": expected, "final": counted, "lost_updates": expected - counted,
@@ -123,17 +132,17 @@ def test_votes_have_no_lost_updates(exercise_in_grader, check_report):
     assert final == expected_votes(ballots, CANDIDATES[:2]), mismatch(
         f"count_votes(votes, lock, <{expected} ballots>, {WORKERS})", final,
         expected_votes(ballots, CANDIDATES[:2]), "Add exactly 1 for each ballot, to its own name.")
-    assert_written_by_workers(report, "votes")
+    assert_written_by_workers(report, "votes", student.pid)
 
 
 @pytest.mark.check("race", points=2, timeout=6)
-def test_progress_has_no_lost_updates(exercise_in_grader, check_report):
+def test_progress_has_no_lost_updates(exercise, student, check_report):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     jobs = list(range(1, WORKERS * 20 + 1))
-    with race_manager(WORKERS) as manager:
+    with race_manager(student, WORKERS) as manager:
         progress, lock, arena = manager.Namespace(done=0, total=0), manager.Lock(), manager.arena()
-        round_trip = measure_round_trip(lambda: progress.done)
-        got = exercise_in_grader.track_progress(progress, lock, jobs, WORKERS)
+        round_trip = measure_round_trip(student, progress, attribute="done")
+        got = exercise.track_progress(progress, lock, jobs, WORKERS)
         done, total, report = progress.done, progress.total, arena.report()
     expected = (len(jobs), sum(jobs))
     check_report.record({"expected": len(jobs), "final": done, "lost_updates": len(jobs) - done,
@@ -153,16 +162,19 @@ def test_progress_has_no_lost_updates(exercise_in_grader, check_report):
     assert got == expected, mismatch(
         f"track_progress(progress, lock, <{len(jobs)} jobs>, {WORKERS})", got, expected,
         "Return (progress.done, progress.total), read after joining every worker.")
-    assert_written_by_workers(report, "progress")
+    assert_written_by_workers(report, "progress", student.pid)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_manager_is_shut_down(exercise_in_grader, check_report, task_log):
-    got = exercise_in_grader.collect_results(StaggeredSquare(task_log.directory, {}), [1, 2, 3, 4], 2)
-    running = [started for started in leftovers.labels_from(started_processes()).values()
+def test_manager_is_shut_down(exercise, student, check_report, task_log):
+    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}), [1, 2, 3, 4], 2)
+    # The student's process names its children; whether one still runs is the grader's own
+    # look (and any process left running fails the check anyway, at the leftover guard).
+    running = [started for started in
+               leftovers.labels_from(student.call(started_processes)).values()
                if started.kind == "manager" and system.is_running(started.pid)]
     kept_alive = (" Returning the proxy keeps the manager alive: return a plain copy instead, made "
-                  "inside the block." if isinstance(got, BaseProxy) else "")
+                  "inside the block." if is_proxy(student, got) else "")
     check_report.record({"managers_left_running": len(running)},
                         "The manager's process had ended when collect_results returned.")
     assert not running, (
@@ -173,11 +185,11 @@ def test_manager_is_shut_down(exercise_in_grader, check_report, task_log):
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_results_collected(exercise_in_grader, check_report, task_log):
+def test_results_collected(exercise, student, check_report, task_log):
     items, workers = list(range(10)), 3
-    got = exercise_in_grader.collect_results(StaggeredSquare(task_log.directory, {}, 0.01), items, workers)
+    got = exercise.collect_results(StaggeredSquare(task_log.directory, {}, 0.01), items, workers)
     call = f"collect_results(square, {items}, {workers})"
-    assert_not_a_proxy(got, call, "a plain, sorted copy made inside the `with` block: "
+    assert_not_a_proxy(student, got, call, "a plain, sorted copy made inside the `with` block: "
                        "sorted(results[:])")
     expected = [(x, x * x) for x in items]
     if isinstance(got, list) and all(isinstance(pair, (list, tuple)) for pair in got):
@@ -186,7 +198,7 @@ def test_results_collected(exercise_in_grader, check_report, task_log):
         call, got, expected, f"Each of the {workers} workers appends (item, func(item)) for its "
         "share, items[i::workers]; join them all before copying the list out, sorted.")
     pids = {record.pid for record in task_log.read()}
-    assert os.getpid() not in pids, (
+    assert student.pid not in pids, (
         "The results were computed in the grading process itself, not in worker processes. "
         "Start the workers as Processes, passing each the list proxy, func and its share.")
     assert len(pids) >= 2, (

@@ -1,22 +1,24 @@
 """Checks for pipes (lesson: Pipes for Two-Way Communication).
 
-The worker function is driven by the grader itself, playing the parent of a duplex Pipe: the
-answers must come back in order, and once the grader closes its end the worker must end by
-itself. ask() runs under a watch that keeps every Process it starts and stops a worker still
-running after a few seconds: how each worker ended (by itself, stopped, never joined, or stopped
-by the grader because it waited forever for EOF) is the evidence, under every start method,
-since under fork a child holds copies of the parent's ends. Large requests and answers (1 MB
-each way) show whether both sides can be sending at once. The one-way pipe is read from a
-producer that pauses, and from one that dies abruptly partway, where only EOF can end the read.
+The worker function is driven by a parent the kit plays, in the student's process, over a
+duplex Pipe: the answers must come back in order, and once that parent closes its end the worker
+must end by itself. ask() runs under a watch, in the student's process too, that keeps every
+Process it starts and stops a worker still running after a few seconds: how each worker ended
+(by itself, stopped, never joined, or stopped by the watch because it waited forever for EOF) is
+the evidence, under every start method, since under fork a child holds copies of the parent's
+ends. Large requests and answers (1 MB each way) show whether both sides can be sending at once.
+The one-way pipe is read from a producer that pauses, and from one that dies abruptly partway,
+where only EOF can end the read. The answers are checked here against the grader's own.
 """
 
-import multiprocessing
-import os
+import time
 
 import pytest
 
-from grader.measuring.pipe_peers import END_WAIT_S, WorkerWatch, drive_worker
+from grader.call_errors import StudentRaised
+from grader.measuring.pipe_peers import END_WAIT_S, WatchReport, drive, new_watch, watch_call
 from grader.measuring.pitfalls import under_every_start_method
+from student_runtime.instruments.start_methods import call_under
 from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.pipes import DIED_WITH, NumberedLines, invert, reply
 from student_runtime.workloads.tasks import TaskLog
@@ -89,23 +91,33 @@ def raised_in_worker(run) -> str:
     return f"answer_requests raised {run.raised}{where}"
 
 
-def ask_watched(exercise_in_grader, handler, requests, watch: WorkerWatch):
-    """ask(handler, requests); an error caused by the grader stopping a hung worker says so."""
-    try:
-        return exercise_in_grader.ask(handler, requests)
-    except (EOFError, OSError) as error:
-        if not watch.hung:
-            raise
-        call = blocking_call(error.__traceback__) or "ask()"
-        raise AssertionError(
-            f"ask() was still waiting in {call}() after {HANG_LIMIT_S:g} s, so the grader stopped "
-            f"its worker and the wait ended in {type(error).__name__}. "
-            + (BOTH_SENDING if call == "Connection.send" else ASK_WAITS_FOR_ANSWER)) from None
+def ask_watched(student, ask, handler, requests, method: str | None = None,
+                reports: dict | None = None) -> list:
+    """ask(handler, requests) under a WorkerWatch (and a start method, when given); its answers.
+
+    The watch's report goes in reports[method], even when ask() raised. An error caused by the
+    watch stopping a hung worker says so.
+    """
+    watch = new_watch(student, HANG_LIMIT_S)
+    watched = (watch_call(watch, ask, handler, requests) if method is None else
+               watch_call(watch, call_under, method, ask, handler, requests))
+    if reports is not None:
+        reports[method] = watched.report
+    error = watched.raised
+    if error is None:
+        return watched.returned
+    if not (error.is_a((EOFError, OSError)) and watched.report.hung):
+        raise error
+    call = blocking_call(error) or "ask()"
+    raise AssertionError(
+        f"ask() was still waiting in {call}() after {HANG_LIMIT_S:g} s, so the grader stopped "
+        f"its worker and the wait ended in {error.type_name}. "
+        + (BOTH_SENDING if call == "Connection.send" else ASK_WAITS_FOR_ANSWER)) from None
 
 
 @pytest.mark.check("correctness", points=1, timeout=6)
-def test_requests_answered_in_order(exercise_in_grader, check_report, tmp_path):
-    run = drive_worker(exercise_in_grader.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
+def test_requests_answered_in_order(exercise, student, check_report, scratch):
+    run = drive(student, exercise.answer_requests, reply, REQUESTS, scratch / "worker.json")
     raise_if_not_started(run)
     expected = [reply(request) for request in REQUESTS]
     check_report.record({"requests": len(REQUESTS), "answers": len(run.answers)},
@@ -125,8 +137,8 @@ def test_requests_answered_in_order(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_worker_ends_at_eof(exercise_in_grader, check_report, tmp_path):
-    run = drive_worker(exercise_in_grader.answer_requests, reply, REQUESTS, tmp_path / "worker.json")
+def test_worker_ends_at_eof(exercise, student, check_report, scratch):
+    run = drive(student, exercise.answer_requests, reply, REQUESTS, scratch / "worker.json")
     raise_if_not_started(run)
     check_report.record({"ended_by_itself": run.ended_by_itself, "exitcode": run.exitcode,
                          "seconds_to_end": run.seconds_to_end},
@@ -149,27 +161,25 @@ def test_worker_ends_at_eof(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=9)
-def test_ask_answers_in_order(exercise_in_grader, check_report, tmp_path):
+def test_ask_answers_in_order(exercise, student, check_report, task_log):
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
-    log = TaskLog(tmp_path / "tasks")
+    log = task_log
     handler = StaggeredSquare(log.directory, {})
-    with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise_in_grader, handler, ASK_ITEMS, watch)
+    got = ask_watched(student, exercise.ask, handler, ASK_ITEMS)
     expected = [x * x for x in ASK_ITEMS]
     assert got == expected, mismatch(f"ask(square, {ASK_ITEMS})", got, expected,
                                      "Send each request and receive its answer, in order.")
     pids = {record.pid for record in log.read()}
     check_report.record({"worker_pids": len(pids), "answers": len(got)},
                         f"One worker process answered all {len(ASK_ITEMS)} requests, in order.")
-    assert os.getpid() not in pids, (
+    assert student.pid not in pids, (
         "Every answer was computed in the grading process itself. Start a worker Process "
         "running answer_requests, and send it the requests over the Pipe.")
     assert len(pids) == 1, (
         f"The answers came from {len(pids)} different processes. Start one worker and send it "
         "every request over the same Pipe: starting a process per request is the cost a worker "
         "that answers requests saves.")
-    with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise_in_grader, handler, [], watch)
+    got = ask_watched(student, exercise.ask, handler, [])
     assert got == [], mismatch("ask(square, [])", got, [], "No requests, no answers.")
 
 
@@ -190,7 +200,7 @@ FATES = {
 }
 
 
-def worker_fate(watch: WorkerWatch) -> tuple[str, int | None] | None:
+def worker_fate(watch: WatchReport) -> tuple[str, int | None] | None:
     """The first of FATES that applies to the workers of one ask() call, with an exit code."""
     if not watch.fates:
         return "none", None
@@ -207,20 +217,19 @@ def under(methods: list[str], every: list[str]) -> str:
 
 
 @pytest.mark.check("hygiene", points=2, timeout=12)
-def test_ask_ends_its_worker(exercise_in_grader, check_report, tmp_path):
+def test_ask_ends_its_worker(exercise, student, check_report, scratch):
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
-    handler = StaggeredSquare(tmp_path / "tasks", {})
+    handler = StaggeredSquare(scratch / "tasks", {})
+    ask = exercise.ask
     watches = {}
 
-    def ask_under_watch():
-        method = multiprocessing.get_start_method()
-        with WorkerWatch(HANG_LIMIT_S) as watches[method]:
-            ask_watched(exercise_in_grader, handler, ASK_ITEMS[:4], watches[method])
+    def ask_under_watch(method):
+        ask_watched(student, ask, handler, ASK_ITEMS[:4], method, watches)
 
     runs = under_every_start_method(ask_under_watch)
     methods = [run.method for run in runs]
     for run in runs:
-        if isinstance(run.error, NotImplementedError):
+        if isinstance(run.error, StudentRaised) and run.error.is_a(NotImplementedError):
             raise run.error
     exit_codes = {method: [fate.exitcode for fate in watch.fates]
                   for method, watch in watches.items()}
@@ -235,7 +244,8 @@ def test_ask_ends_its_worker(exercise_in_grader, check_report, tmp_path):
             raise AssertionError(
                 f"Under {run.method}, " + (pickling.format(error=describe(run.error), where="")
                                            if pickling else f"ask() raised {describe(run.error)}."))
-    fates = {method: worker_fate(watches[method]) for method in methods}
+    fates = {method: worker_fate(watches[method]) if method in watches else None
+             for method in methods}
     for method in methods:
         if fates[method] is None:
             continue
@@ -251,27 +261,31 @@ def test_ask_ends_its_worker(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_large_messages_do_not_deadlock(exercise_in_grader, check_report):
+def test_large_messages_do_not_deadlock(exercise, student, check_report):
     check_report.timeout_advice["Connection.send"] = BOTH_SENDING
     check_report.timeout_advice["Connection.recv"] = ASK_WAITS_FOR_ANSWER
     requests = [bytes([number]) * LARGE_BYTES for number in range(LARGE_COUNT)]
-    with WorkerWatch(HANG_LIMIT_S) as watch:
-        got = ask_watched(exercise_in_grader, invert, requests, watch)
+    ask = exercise.ask
+    started = time.monotonic()
+    got = ask_watched(student, ask, invert, requests)
+    seconds = round(time.monotonic() - started, 3)
     wrong = [i for i, request in enumerate(requests) if i >= len(got) or got[i] != invert(request)]
     check_report.record({"requests": LARGE_COUNT, "bytes_each_way": LARGE_BYTES * LARGE_COUNT,
-                         "seconds": watch.seconds},
+                         "seconds": seconds},
                         f"{LARGE_COUNT} requests and answers of 1 MB each went through in "
-                        f"{watch.seconds:.2f} s without a deadlock.")
+                        f"{seconds:.2f} s without a deadlock.")
     assert len(got) == LARGE_COUNT and not wrong, (
         f"Called ask(invert, {LARGE_COUNT} requests of 1 MB): got {len(got)} answers, and "
         f"those at {wrong} were not invert(request). Return one answer per request, in order.")
 
 
-def collect(exercise_in_grader, produce):
+def collect(exercise, produce):
     """collect_from_child(produce, PREFIX), with EOFError escaping it explained."""
     try:
-        return exercise_in_grader.collect_from_child(produce, PREFIX)
-    except EOFError:
+        return exercise.collect_from_child(produce, PREFIX)
+    except StudentRaised as error:
+        if not error.is_a(EOFError):
+            raise
         raise AssertionError(
             "collect_from_child let EOFError escape. recv() raises it once the writer is closed "
             "everywhere and every item has been read: it is how the reader learns the child is "
@@ -279,10 +293,10 @@ def collect(exercise_in_grader, produce):
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_one_way_pipe_delivers_every_item(exercise_in_grader, check_report, tmp_path):
+def test_one_way_pipe_delivers_every_item(exercise, student, check_report, scratch):
     check_report.timeout_advice["Connection.recv"] = READER_WAITS_FOREVER
-    produce = NumberedLines(tmp_path / "producer", count=6, pause_before=3, pause_s=0.3)
-    got = collect(exercise_in_grader, produce)
+    produce = NumberedLines(scratch / "producer", count=6, pause_before=3, pause_s=0.3)
+    got = collect(exercise, produce)
     expected = (produce.lines(PREFIX), 0)
     pids = {record.pid for record in TaskLog(produce.log_dir).read()}
     check_report.record({"items": len(expected[0]), "producer_pids": len(pids)},
@@ -292,16 +306,16 @@ def test_one_way_pipe_delivers_every_item(exercise_in_grader, check_report, tmp_
         "its 4th item", got, expected,
         "Return (items, exitcode): keep reading until recv() raises EOFError, however long the "
         "child takes between items; join the child and take its exitcode.")
-    assert pids and os.getpid() not in pids, (
+    assert pids and student.pid not in pids, (
         "produce ran in the grading process itself. Only the child may call produce(arg): the "
         "reader cannot know how many items will come, which is what EOFError is for.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=4)
-def test_reader_sees_eof_when_the_child_dies(exercise_in_grader, check_report, tmp_path):
+def test_reader_sees_eof_when_the_child_dies(exercise, check_report, scratch):
     check_report.timeout_advice["Connection.recv"] = READER_WAITS_FOREVER + DEAD_CHILD_SAYS_NOTHING
-    produce = NumberedLines(tmp_path / "producer", count=6, die_after=3)
-    got = collect(exercise_in_grader, produce)
+    produce = NumberedLines(scratch / "producer", count=6, die_after=3)
+    got = collect(exercise, produce)
     expected = (produce.lines(PREFIX), DIED_WITH)
     check_report.record({"items_before_death": len(expected[0]), "exitcode": DIED_WITH},
                         "The reader got the 3 items sent before the child died, then EOFError.")

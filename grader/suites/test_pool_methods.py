@@ -3,22 +3,23 @@
 The tasks handed to the student's code record which item they ran, in which process, and when
 they ended. Set beside the moment each result reached the caller, those records show whether
 results came lazily, in the order of the items, or in the order the tasks finished, and whether
-the caller was free while the workers computed.
+the caller was free while the workers computed. The student's code runs in a process of its
+own; results reach the grader one by one, timed on its own clock, which is the same monotonic
+clock the tasks read.
 """
 
-import multiprocessing
-import os
 import time
 from collections import Counter
 
 import pytest
 
+from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
-from grader.measuring.speedup import WORK_CPU_S, measure_speedup
+from grader.measuring.speedup import measure_speedup
 from student_runtime.workloads.items import StaggeredSquare, WaitsForATask
-from grader.measuring.shared_checks import assert_not_in_grading_process
-from student_runtime.workloads.tasks import TaskLog, TimedWork, iterations_for
+from grader.measuring.shared_checks import assert_not_in_grading_process, puzzle_work
+from student_runtime.workloads.tasks import TaskLog
 
 ITEMS = [0, 1, 2, 3, 4, 5]
 WORKERS = 2
@@ -37,6 +38,8 @@ TIMEOUT_S = 0.3
 STOP_ALLOWANCE_S = 3.0
 BACKGROUND_TASK_S = 0.05
 PATIENCE_S = 3.0
+# get(timeout=...) raises this one, not the builtin TimeoutError (a short name both share).
+POOL_TIMEOUT_ERROR = "multiprocessing.context.TimeoutError"
 
 KEEP_POOL_OPEN = (
     "The pool was shut down while results were still being taken: leaving a `with Pool(...)` "
@@ -55,22 +58,24 @@ JOIN_STUCK = (
 
 
 def take_all(results) -> list[tuple[object, float]]:
-    """Every value an iterable gives, with the moment each reached the caller."""
+    """Every value an iterable gives, with the moment each reached the grader: a handle to the
+    student's iterator is advanced one call at a time."""
     return [(value, time.monotonic()) for value in results]
 
 
-def assert_ran_in_workers(records, call: str) -> None:
+def assert_ran_in_workers(records, call: str, student) -> None:
     assert records, f"{call}: no task ran at all. Hand the items to the pool's method."
     assert_not_in_grading_process(records, call, "Hand the items to the pool's method and let the "
-                                                "workers call func.")
+                                                "workers call func.", student.pid)
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_imap_is_lazy_and_ordered(exercise_in_grader, check_report, tmp_path):
+def test_imap_is_lazy_and_ordered(exercise, student, check_report, task_log):
     check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
-    func = StaggeredSquare(tmp_path / "tasks", LAZY_PAUSES, QUICK_S)
+    func = StaggeredSquare(task_log.directory, LAZY_PAUSES, QUICK_S)
+    ordered_lazily = exercise.ordered_lazily
     started = time.monotonic()
-    taken = take_all(exercise_in_grader.ordered_lazily(func, ITEMS, WORKERS))
+    taken = take_all(ordered_lazily(func, ITEMS, WORKERS))
     got = [value for value, _ in taken]
     expected = [x * x for x in ITEMS]
     assert got == expected, mismatch(
@@ -78,7 +83,7 @@ def test_imap_is_lazy_and_ordered(exercise_in_grader, check_report, tmp_path):
         "Item 1 takes longest here, yet its result must come second: pool.imap keeps the order "
         "of the items (imap_unordered does not).")
     records = TaskLog(func.log_dir).read()
-    assert_ran_in_workers(records, "ordered_lazily")
+    assert_ran_in_workers(records, "ordered_lazily", student)
     first_at = taken[0][1] - started
     last_end = max(record.end for record in records) - started
     check_report.record({"first_result_s": round(first_at, 3),
@@ -94,16 +99,16 @@ def test_imap_is_lazy_and_ordered(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_imap_unordered_in_completion_order(exercise_in_grader, check_report, tmp_path):
+def test_imap_unordered_in_completion_order(exercise, student, check_report, task_log):
     check_report.timeout_advice["IMapIterator.next"] = KEEP_POOL_OPEN
-    func = StaggeredSquare(tmp_path / "tasks", UNORDERED_PAUSES, QUICK_S)
-    got = list(exercise_in_grader.in_completion_order(func, ITEMS, WORKERS))
+    func = StaggeredSquare(task_log.directory, UNORDERED_PAUSES, QUICK_S)
+    got = list(exercise.in_completion_order(func, ITEMS, WORKERS))
     expected = [x * x for x in ITEMS]
     assert Counter(got) == Counter(expected), mismatch(
         f"in_completion_order(square, {ITEMS}, workers={WORKERS})", got, expected,
         "Every item's result must come exactly once, in whatever order the tasks finish.")
     records = TaskLog(func.log_dir).read(order="end")
-    assert_ran_in_workers(records, "in_completion_order")
+    assert_ran_in_workers(records, "in_completion_order", student)
     end_of = {record.item: record.end for record in records}
     order = [x for value in got for x in ITEMS if x * x == value]
     # The pair that came furthest out of completion order: an earlier result that finished
@@ -123,42 +128,48 @@ def test_imap_unordered_in_completion_order(exercise_in_grader, check_report, tm
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_starmap_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
+def test_starmap_speedup(exercise, student, check_report, speedup_plan, task_log):
     plan = speedup_plan
-    work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
+    # Time-lock puzzles: the answers need the work, and only the grader has a shortcut to them.
+    work, lock = puzzle_work(task_log, plan)
     # The work is called as work(seed, delay_s): each tuple must be unpacked into arguments.
     arg_tuples = [(seed, 0.0) for seed in range(plan.tasks)]
+    map_unpacked = exercise.map_unpacked
     try:
-        verdict, got, expected = measure_speedup(
-            run_student=lambda: exercise_in_grader.map_unpacked(work, arg_tuples, plan.workers),
+        verdict, got, _ = measure_speedup(
+            run_student=lambda: map_unpacked(work, arg_tuples, plan.workers),
             run_reference=lambda: baselines.pool_starmap(work, arg_tuples, plan.workers),
-            log=task_log, plan=plan)
-    except TypeError as error:
+            log=task_log, plan=plan, student_pid=student.pid)
+    except StudentRaised as error:
+        if not error.is_a(TypeError):
+            raise
         raise AssertionError(
-            f"map_unpacked(work, [(0, 0.0), (1, 0.0), ...]) raised TypeError ({error}): the work "
-            "was probably called with each tuple as one argument, work((0, 0.0)), instead of "
+            f"map_unpacked(work, [(0, 0.0), (1, 0.0), ...]) raised TypeError ({error.message}): "
+            "the work was probably called with each tuple as one argument, work((0, 0.0)), instead of "
             "work(0, 0.0). pool.starmap unpacks each tuple into arguments; pool.map does not."
         ) from None
     check_report.record(verdict.metrics, verdict.message)
     assert verdict.passed, verdict.message
-    if expected is None:  # time was not judged, so the kit's own run was not made
-        expected = [work.expected(seed) for seed, _ in arg_tuples]
+    expected = [lock.answer(seed, work.iterations) for seed, _ in arg_tuples]
     assert got == expected, mismatch(
         f"map_unpacked(work, {plan.tasks} tuples, workers={plan.workers})", got, expected,
         "Return every result, in the order of the tuples.")
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_get_with_timeout_gives_up(exercise_in_grader, check_report, tmp_path):
+def test_get_with_timeout_gives_up(exercise, check_report, task_log):
     check_report.timeout_advice["ApplyResult.get"] = NO_TIMEOUT
     check_report.timeout_advice["Pool.join"] = JOIN_STUCK
-    func = StaggeredSquare(tmp_path / "tasks", {STUCK_ITEM: STUCK_S})
+    func = StaggeredSquare(task_log.directory, {STUCK_ITEM: STUCK_S})
     call = (f"collect_with_timeout(square, {ITEMS}, workers={WORKERS}, timeout_s={TIMEOUT_S}) "
             f"with item {STUCK_ITEM} never finishing")
+    collect_with_timeout = exercise.collect_with_timeout
     started = time.monotonic()
     try:
-        got = exercise_in_grader.collect_with_timeout(func, ITEMS, WORKERS, TIMEOUT_S)
-    except multiprocessing.TimeoutError:
+        got = collect_with_timeout(func, ITEMS, WORKERS, TIMEOUT_S)
+    except StudentRaised as error:
+        if not error.is_a(POOL_TIMEOUT_ERROR):
+            raise
         raise AssertionError(
             f"Called {call}: multiprocessing.TimeoutError escaped. get(timeout=...) raises it "
             "when a result is not ready in time; it is not the builtin TimeoutError, so catch "
@@ -177,23 +188,24 @@ def test_get_with_timeout_gives_up(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
-def test_map_async_frees_the_caller(exercise_in_grader, check_report, tmp_path):
-    func = StaggeredSquare(tmp_path / "tasks", {}, BACKGROUND_TASK_S)
-    meanwhile = WaitsForATask(func.log_dir, tmp_path / "own", PATIENCE_S)
-    got, own = exercise_in_grader.map_in_background(func, ITEMS, WORKERS, meanwhile)
+def test_map_async_frees_the_caller(exercise, student, check_report, task_log, scratch):
+    func = StaggeredSquare(task_log.directory, {}, BACKGROUND_TASK_S)
+    # Its log folder is made by the student's process, which must be able to write in it.
+    meanwhile = WaitsForATask(func.log_dir, scratch / "own", PATIENCE_S)
+    got, own = exercise.map_in_background(func, ITEMS, WORKERS, meanwhile)
     expected = [x * x for x in ITEMS]
     assert got == expected, mismatch(
         f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[0]", got, expected,
         "Return the results of every item, in order, as the first of the pair.")
     records = TaskLog(func.log_dir).read()
-    assert_ran_in_workers(records, "map_in_background")
+    assert_ran_in_workers(records, "map_in_background", student)
     calls = TaskLog(meanwhile.log_dir).read()
     assert len(calls) == 1, f"meanwhile() was called {len(calls)} times; call it exactly once."
     (own_work,) = calls
     assert own == own_work.item, mismatch(
         f"map_in_background(square, {ITEMS}, workers={WORKERS}, meanwhile)[1]", own,
         own_work.item, "Return what meanwhile() returned as the second of the pair.")
-    assert own_work.pid == os.getpid(), (
+    assert own_work.pid == student.pid, (
         "meanwhile() ran in another process. It is the caller's own work: call it directly "
         "in map_in_background, while the pool works.")
     first_start = min(record.start for record in records)

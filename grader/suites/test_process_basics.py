@@ -1,16 +1,16 @@
 """Checks for process_basics (lesson: Basic Process Creation)."""
 
-import os
 import time
 
 import pytest
 
 from grader.measuring import baselines
 from grader.measuring import leftovers
-from student_runtime.instruments.started import Unjoined, started_processes
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from student_runtime.workloads.tasks import (LargeResult, PausedSquare, TimedWork, exit_with, iterations_for, raise_error, sleep_forever)
+from student_runtime.instruments.started import Unjoined
+from student_runtime.workloads.tasks import (LargeResult, PausedSquare, TimedWork, exit_with,
+                                             iterations_for, raise_error, sleep_forever)
 
 DEADLINE_S = 0.5
 # A hung child must be stopped soon after the deadline; terminate() and join() take milliseconds.
@@ -25,59 +25,60 @@ JOIN_BEFORE_DRAIN = (
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_exit_codes(exercise_in_grader):
+def test_exit_codes(exercise):
     args = [(0,), (3,), (7,)]
-    got = exercise_in_grader.start_all_then_join(exit_with, args)
+    got = exercise.start_all_then_join(exit_with, args)
     assert got == [0, 3, 7], mismatch(
         "start_all_then_join(exit_with, [(0,), (3,), (7,)])", got, [0, 3, 7],
         "After join(), each process's exit code is in its .exitcode; return them in order.")
-    got = exercise_in_grader.start_all_then_join(raise_error, [("on purpose",)])
+    got = exercise.start_all_then_join(raise_error, [("on purpose",)])
     assert got == [1], mismatch(
         "start_all_then_join(raise_error, [('on purpose',)])", got, [1],
         "A child that dies of an uncaught exception exits with code 1: return p.exitcode.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_processes_run_together(exercise_in_grader, check_report, speedup_plan, task_log):
+def test_processes_run_together(exercise, student, check_report, speedup_plan, task_log):
     # One process per task here, so as many tasks as the plan has workers.
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     work = TimedWork(task_log.directory, iterations_for(WORK_CPU_S / plan.tasks))
     args = [(seed,) for seed in range(plan.tasks)]
+    start_all_then_join = exercise.start_all_then_join  # looked up before the clock starts
     verdict, _, _ = measure_speedup(
-        run_student=lambda: exercise_in_grader.start_all_then_join(work, args),
+        run_student=lambda: start_all_then_join(work, args),
         run_reference=lambda: baselines.one_process_each(work, args),
-        log=task_log, plan=plan)
+        log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=WORK_CPU_S)
     check_report.record(verdict.metrics, verdict.message)
     assert verdict.passed, verdict.message
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_results_from_children(exercise_in_grader, check_report, task_log):
+def test_results_from_children(exercise, student, check_report, task_log):
     inputs = [0, 1, 2, 3, 4, 5]
     func = PausedSquare(task_log.directory)
-    got = exercise_in_grader.results_from_children(func, inputs)
+    got = exercise.results_from_children(func, inputs)
     expected = [x * x for x in inputs]
     assert got == expected, mismatch(
         "results_from_children(square, [0, 1, 2, 3, 4, 5])", got, expected,
         "Children finish in any order (here the last input finishes first): send "
         "(index, result) pairs and put each result at its index.")
     pids = {record.pid for record in task_log.read()}
-    check_report.record({"child_pids": len(pids - {os.getpid()})}, "Results came back in order.")
-    assert os.getpid() not in pids, (
+    check_report.record({"child_pids": len(pids - {student.pid})}, "Results came back in order.")
+    assert student.pid not in pids, (
         "The results were computed in the grading process itself, not in child processes. "
         "Start one Process per input that calls func and puts the result on a Queue.")
-    got = exercise_in_grader.results_from_children(func, [])
+    got = exercise.results_from_children(func, [])
     assert got == [], mismatch("results_from_children(square, [])", got, [],
                                "No inputs, no children, no results.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_large_results_do_not_deadlock(exercise_in_grader, check_report):
+def test_large_results_do_not_deadlock(exercise, check_report):
     check_report.timeout_advice["Process.join"] = JOIN_BEFORE_DRAIN
     inputs = [0, 1, 2, 3]
     func = LargeResult(LARGE_RESULT_BYTES)
-    got = exercise_in_grader.results_from_children(func, inputs)
+    got = exercise.results_from_children(func, inputs)
     wrong = [i for i, x in enumerate(inputs) if i >= len(got) or got[i] != func(x)]
     assert len(got) == len(inputs) and not wrong, (
         f"Called results_from_children(func, {inputs}) with a func that returns 1 MB: got "
@@ -88,10 +89,14 @@ def test_large_results_do_not_deadlock(exercise_in_grader, check_report):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=8)
-def test_deadline_stops_hung_child(exercise_in_grader, check_report):
-    before = Unjoined()
+def test_deadline_stops_hung_child(exercise, student, check_report):
+    # Built in the student's process, where the child's Process object lives: only there can
+    # "terminated but never joined" be seen under every start method (under forkserver the
+    # child's exit is collected by the forkserver, so no zombie shows it to the grader).
+    before = student.make(Unjoined)
+    run_with_deadline = exercise.run_with_deadline
     started = time.monotonic()
-    got = exercise_in_grader.run_with_deadline(sleep_forever, (), DEADLINE_S)
+    got = run_with_deadline(sleep_forever, (), DEADLINE_S)
     took = time.monotonic() - started
     unjoined = before.ended()
     try:
@@ -107,6 +112,6 @@ def test_deadline_stops_hung_child(exercise_in_grader, check_report):
         assert not unjoined, leftovers.UNJOINED.format(what="The hung child")
     finally:
         before.reap()
-    got = exercise_in_grader.run_with_deadline(exit_with, (4,), 10.0)
+    got = exercise.run_with_deadline(exit_with, (4,), 10.0)
     assert got == 4, mismatch("run_with_deadline(exit_with, (4,), 10.0)", got, 4,
                               "A child that finishes in time: return its exit code.")

@@ -4,8 +4,9 @@ Producers are handed Batches and consumers a RecordingHandler, which record from
 processes that run them which process gave out or handled every item, and when. So an item lost
 or handled twice, and which processes produced and consumed, are read from their logs, not
 guessed. How every Process the code started ended (joined or not, and its exit code) is seen by
-the grader itself, whatever the code returns. A deadlock is called by the check's time limit,
-with advice for the call the code was stuck in.
+the student's process itself (an ExitWatch built there), whatever the code returns: it can fail
+a check, not pass one, and a process it hides as ended is found running by the leftover guard. A
+deadlock is called by the check's time limit, with advice for the call the code was stuck in.
 
 - every_item_consumed_once: 2 producers, 3 consumers; each item handled exactly once, by one of
   3 consumer processes, producers and consumers all joined and ending with exit code 0.
@@ -19,16 +20,16 @@ with advice for the call the code was stuck in.
   instead of waiting in JoinableQueue.join() forever, and starts no later round.
 """
 
-import os
 import time
 
 import pytest
 
-from grader.measuring.process_exits import describe_exit_problems, watch_exits
-from student_runtime.workloads.streams import (DIED_EXIT_CODE, Batch, LargeItem, RecordingHandler,
-                                                produced, tally)
+from grader.measuring.process_exits import describe_exit_problems, exits_from
 from grader.reporting.feedback import MAX_SHOWN, mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
+from student_runtime.instruments.exits import ExitWatch
+from student_runtime.workloads.streams import (DIED_EXIT_CODE, Batch, HandlingLog, LargeItem,
+                                                RecordingHandler, produced, tally)
 
 PRODUCERS, CONSUMERS = 2, 3
 WORKERS = 2
@@ -74,8 +75,8 @@ def times_shown(counts: dict) -> str:
     return ", ".join(pairs[:MAX_SHOWN]) + more
 
 
-def assert_each_item_once(call: str, expected_keys, handler: RecordingHandler, advice: str) -> None:
-    lost, duplicated = tally(expected_keys, [record.item for record in handler.records()])
+def assert_each_item_once(call: str, expected_keys, log: HandlingLog, advice: str) -> None:
+    lost, duplicated = tally(expected_keys, [record.item for record in log.records()])
     assert not duplicated, (
         f"Called {call}: {len(duplicated)} item(s) were handled more than once (item: times "
         f"handled: {times_shown(duplicated)}). Each item must go on the queue once, by the "
@@ -84,7 +85,7 @@ def assert_each_item_once(call: str, expected_keys, handler: RecordingHandler, a
         f"Called {call}: {len(lost)} of {len(expected_keys)} items were never handled: "
         f"{shown(lost)}. {advice}")
     not_items = ", ".join(f"{'the sentinel None' if what == 'sentinel' else 'a ' + what} "
-                          f"{n} time(s)" for what, n in handler.not_items().items())
+                          f"{n} time(s)" for what, n in log.not_items().items())
     assert not not_items, (
         f"Called {call}: handle() was also given what is not an item: {not_items}. A consumer "
         "stops when it takes the sentinel, without handing it to handle(); everything else on the "
@@ -97,9 +98,10 @@ def assert_exits_clean(exits, expected_codes=(0,),
     assert problem is None, problem
 
 
-def consumer_pids(call: str, handler: RecordingHandler, producer_pids=frozenset()) -> set[int]:
-    pids = {record.pid for record in handler.records()}
-    assert os.getpid() not in pids, (
+def consumer_pids(call: str, log: HandlingLog, student_pid: int,
+                  producer_pids=frozenset()) -> set[int]:
+    pids = {record.pid for record in log.records()}
+    assert student_pid not in pids, (
         f"Called {call}: items were handled in the grading process itself, so nothing was "
         "consumed in parallel. Start consumer Processes that take the items off a "
         "multiprocessing Queue and call handle() on them (threads run inside your own process).")
@@ -110,28 +112,43 @@ def consumer_pids(call: str, handler: RecordingHandler, producer_pids=frozenset(
     return pids
 
 
+def watching_exits(student, call):
+    """call(), with every Process it starts watched from the student's process: what it returned,
+    and how each of those processes ended."""
+    watch = student.make(ExitWatch)
+    got = call()
+    return got, exits_from(watch.stop())
+
+
+def batches_of(student, keys, log_dir) -> list:
+    """One Batch per list of keys, built in the student's process (they create their log folder)."""
+    return [student.make(Batch, batch, log_dir) for batch in keys]
+
+
 @pytest.mark.check("correctness", points=3, timeout=8)
-def test_every_item_consumed_once(exercise_in_grader, check_report, tmp_path):
+def test_every_item_consumed_once(exercise, student, check_report, scratch):
     check_report.timeout_advice["Process.join"] = MISSING_SENTINEL.format(consumers=CONSUMERS,
                                                                           producers=PRODUCERS)
     keys = [list(range(0, 9)), list(range(100, 109))]
-    batches = [Batch(batch, tmp_path / "produced") for batch in keys]
-    handler = RecordingHandler(tmp_path / "consumed", default_pause_s=0.005, rendezvous=CONSUMERS)
+    batches = batches_of(student, keys, scratch / "produced")
+    handler = student.make(RecordingHandler, scratch / "consumed", default_pause_s=0.005,
+                           rendezvous=CONSUMERS)
+    log = HandlingLog(scratch / "consumed")
     call = f"produce_and_consume(<{PRODUCERS} batches of 9 items>, handle, consumers={CONSUMERS})"
-    with watch_exits() as exits:
-        exercise_in_grader.produce_and_consume(batches, handler, CONSUMERS)
+    _, exits = watching_exits(
+        student, lambda: exercise.produce_and_consume(batches, handler, CONSUMERS))
     assert_exits_clean(exits)
-    assert_each_item_once(call, [k for batch in keys for k in batch], handler,
+    assert_each_item_once(call, [k for batch in keys for k in batch], log,
                           "Every item of every batch must reach a consumer before its sentinel.")
-    makers = produced(tmp_path / "produced")
+    makers = produced(scratch / "produced")
     producer_pids = {pid for pid, _ in makers}
-    assert os.getpid() not in producer_pids, (
+    assert student.pid not in producer_pids, (
         f"Called {call}: the batches were iterated in the grading process itself. Start one "
         "producer Process per batch, which iterates its batch and puts each item on the queue.")
     assert len(producer_pids) == PRODUCERS, (
         f"Called {call}: {len(producer_pids)} process(es) put the items of {PRODUCERS} batches. "
         "Start one producer Process per batch.")
-    pids = consumer_pids(call, handler, producer_pids)
+    pids = consumer_pids(call, log, student.pid, producer_pids)
     check_report.record({"items": len(makers), "producer_processes": len(producer_pids),
                          "consumer_processes": len(pids), "processes_started": len(exits)},
                         f"{len(makers)} items from {PRODUCERS} producers were each handled once by "
@@ -148,69 +165,71 @@ def test_every_item_consumed_once(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("race", points=2, timeout=6)
-def test_slow_producers_lose_nothing(exercise_in_grader, check_report, tmp_path):
+def test_slow_producers_lose_nothing(exercise, student, check_report, scratch):
     keys = [[0, 1, 2, 3], [10, 11, 12, 13]]
     consumers = 2
     check_report.timeout_advice["Process.join"] = MISSING_SENTINEL.format(consumers=consumers,
                                                                           producers=len(keys))
-    handler = RecordingHandler(tmp_path / "consumed")
+    handler = student.make(RecordingHandler, scratch / "consumed")
+    log = HandlingLog(scratch / "consumed")
     # The second producer starts late; each item waits until the one before has been handled.
-    batches = [Batch(batch, tmp_path / "produced", handler.log_dir, start_delay_s=delay,
-                     pause_s=0.02) for batch, delay in zip(keys, (0.05, 0.25))]
+    batches = [student.make(Batch, batch, scratch / "produced", log.log_dir, start_delay_s=delay,
+                            pause_s=0.02) for batch, delay in zip(keys, (0.05, 0.25))]
     call = f"produce_and_consume(<2 slow batches of 4 items>, handle, consumers={consumers})"
-    with watch_exits() as exits:
-        exercise_in_grader.produce_and_consume(batches, handler, consumers)
+    _, exits = watching_exits(
+        student, lambda: exercise.produce_and_consume(batches, handler, consumers))
     expected = [k for batch in keys for k in batch]
-    lost, duplicated = tally(expected, [record.item for record in handler.records()])
+    lost, duplicated = tally(expected, [record.item for record in log.records()])
     check_report.record({"expected": len(expected), "final": len(expected) - len(lost),
                          "lost_updates": len(lost), "duplicated": len(duplicated),
                          "workers": consumers, "producers": len(keys)},
                         f"No item lost or duplicated in {len(expected)} items from slow producers.")
     assert_exits_clean(exits)
-    assert_each_item_once(call, expected, handler, STOP_AT_EMPTY)
+    assert_each_item_once(call, expected, log, STOP_AT_EMPTY)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
-def test_large_items_do_not_deadlock(exercise_in_grader, check_report, tmp_path):
+def test_large_items_do_not_deadlock(exercise, student, check_report, scratch):
     check_report.timeout_advice["Process.join"] = JOIN_BEFORE_CONSUMING
     keys = [[0, 1, 2, 3]]
-    batches = [Batch([LargeItem(k, LARGE_ITEM_BYTES) for k in batch], tmp_path / "produced")
-               for batch in keys]
-    handler = RecordingHandler(tmp_path / "consumed")
+    batches = batches_of(student, [[LargeItem(k, LARGE_ITEM_BYTES) for k in batch]
+                                   for batch in keys], scratch / "produced")
+    handler = student.make(RecordingHandler, scratch / "consumed")
+    log = HandlingLog(scratch / "consumed")
     call = "produce_and_consume(<1 batch of four 1 MB items>, handle, consumers=1)"
-    with watch_exits() as exits:
-        exercise_in_grader.produce_and_consume(batches, handler, 1)
+    _, exits = watching_exits(student, lambda: exercise.produce_and_consume(batches, handler, 1))
     assert_exits_clean(exits)
-    assert_each_item_once(call, [k for batch in keys for k in batch], handler,
+    assert_each_item_once(call, [k for batch in keys for k in batch], log,
                           "Every item of every batch must reach a consumer before its sentinel.")
     check_report.record({"item_bytes": LARGE_ITEM_BYTES, "items": 4},
                         "Four 1 MB items went through the queue without a deadlock.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_rounds_wait_for_join(exercise_in_grader, check_report, tmp_path):
+def test_rounds_wait_for_join(exercise, student, check_report, scratch):
     check_report.timeout_advice["JoinableQueue.join"] = ROUND_NEVER_DONE
     check_report.timeout_advice["Process.join"] = (
         "Your code waited for a consumer that never ended: after the last round, put one "
         "sentinel per consumer on the JoinableQueue, then join them.")
     rounds = [[0, 1, 2, 3], [10, 11, 12, 13]]
     # The last item of each round is slow: a round started early overlaps it.
-    handler = RecordingHandler(tmp_path / "consumed", pauses={r[-1]: 0.1 for r in rounds},
-                               default_pause_s=0.01)
+    handler = student.make(RecordingHandler, scratch / "consumed",
+                           pauses={r[-1]: 0.1 for r in rounds}, default_pause_s=0.01)
+    log = HandlingLog(scratch / "consumed")
     call = f"process_in_rounds([[0, 1, 2, 3], [10, 11, 12, 13]], handle, workers={WORKERS})"
-    with watch_exits() as exits:
-        got = exercise_in_grader.process_in_rounds(rounds, handler, WORKERS)
+    got, exits = watching_exits(student, lambda: exercise.process_in_rounds(rounds, handler,
+                                                                            WORKERS))
     assert_exits_clean(exits)
     assert got == [0] * WORKERS, mismatch(call, got, [0] * WORKERS,
                                           "Return the consumers' exit codes, once they are joined.")
-    assert_each_item_once(call, [k for r in rounds for k in r], handler,
+    assert_each_item_once(call, [k for r in rounds for k in r], log,
                           "Put every item of every round on the queue before its sentinels.")
-    pids = consumer_pids(call, handler)
+    pids = consumer_pids(call, log, student.pid)
     assert len(pids) <= WORKERS, (
         f"Called {call}: {len(pids)} processes handled items, for workers={WORKERS}: your code "
         "started new consumers for the rounds. Start them once; join() on a JoinableQueue waits "
         "until a round is done without stopping them.")
-    records = handler.records()
+    records = log.records()
     round_of = {k: i for i, r in enumerate(rounds) for k in r}
     overlaps = []
     for i in range(len(rounds) - 1):
@@ -233,20 +252,23 @@ def test_rounds_wait_for_join(exercise_in_grader, check_report, tmp_path):
 
 
 @pytest.mark.check("hygiene", points=2, timeout=6)
-def test_dead_consumer_is_reported(exercise_in_grader, check_report, tmp_path):
+def test_dead_consumer_is_reported(exercise, student, check_report, scratch):
     check_report.timeout_advice["JoinableQueue.join"] = DEAD_CONSUMER_HANG
     check_report.timeout_advice[ANY_CALL] = DEAD_CONSUMER_HANG
     rounds = [list(range(8)), [10, 11, 12, 13]]
-    handler = RecordingHandler(tmp_path / "consumed", default_pause_s=0.02, dies_on={3})
+    handler = student.make(RecordingHandler, scratch / "consumed", default_pause_s=0.02,
+                           dies_on={3})
+    log = HandlingLog(scratch / "consumed")
     call = f"process_in_rounds([[0, ..., 7], [10, ..., 13]], handle, workers={WORKERS})"
+    watch = student.make(ExitWatch)
     started = time.monotonic()
-    with watch_exits() as exits:
-        got = exercise_in_grader.process_in_rounds(rounds, handler, WORKERS)
+    got = exercise.process_in_rounds(rounds, handler, WORKERS)
     took = time.monotonic() - started
-    check_report.record({"seconds_to_return": round(took, 3), "died": len(handler.died())},
+    exits = exits_from(watch.stop())
+    check_report.record({"seconds_to_return": round(took, 3), "died": len(log.died())},
                         f"A consumer died mid-item; the call returned its exit code after "
                         f"{took:.2f} s.")
-    assert handler.died(), (
+    assert log.died(), (
         f"Called {call}: item 3 never reached handle(), so no consumer died as planned. Put every "
         "item of the round on the queue for the consumers.")
     assert_exits_clean(exits, expected_codes=None, running_advice=(
@@ -254,7 +276,7 @@ def test_dead_consumer_is_reported(exercise_in_grader, check_report, tmp_path):
     assert isinstance(got, list) and len(got) == WORKERS and DIED_EXIT_CODE in got, mismatch(
         call, got, f"{WORKERS} exit codes, one of them {DIED_EXIT_CODE}",
         "Return every consumer's exit code, the dead one's included, once all are joined.")
-    later = sorted(rec.item for rec in handler.records() if rec.item in rounds[1])
+    later = sorted(rec.item for rec in log.records() if rec.item in rounds[1])
     assert not later, (
         f"Called {call}: after a consumer had died in round 1, items {later} of round 2 were "
         "handled anyway. Once a consumer has died, stop: put no more rounds, stop the other "

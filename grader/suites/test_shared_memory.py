@@ -1,19 +1,26 @@
 """Checks for shared_memory (lesson: Large shared data: SharedMemory).
 
-The per-block function handed to the student's code notes whether the block it was given was a
-view on shared memory or a private copy, and the grading process counts the bytes it pickles
-for other processes; together they tell "workers got the name" from "workers got the data"
-under every start method.
+The student's code runs in a process of its own. The per-block function handed to it notes
+whether the block it was given was a view on shared memory or a private copy, and the student's
+process counts the bytes it pickles for other processes (student_runtime.instruments.pickles);
+together they tell "workers got the name" from "workers got the data" under every start method.
+A SegmentWatch there notes which SharedMemory handles the code closed and unlinked. The grader
+itself attaches to a segment by name to see what another process would find in it, and looks
+up every segment the code created to see whether it outlived the call.
 """
 
-import os
+import contextlib
+import copy
 
 import numpy as np
 import pytest
 
+from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.transfer import PickledBytes, SegmentWatch
+from grader.measuring.transfer import Segments, read_segment, segment_exists
+from student_runtime.instruments.pickles import PickledBytes
+from student_runtime.instruments.segments import SegmentWatch, describe_shared_array
 from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
 
 WORKERS = 2
@@ -39,10 +46,40 @@ def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
     return f"at index {index}: {got[index].item()!r} instead of {expected[index].item()!r}"
 
 
+def type_name(value) -> str:
+    """The short name of a value's type, in the student's process for a handle to it."""
+    remote = getattr(value, "remote_type", None)
+    return remote.rpartition(".")[2] if isinstance(remote, str) else type(value).__name__
+
+
+def kept_in_student(student, values: np.ndarray):
+    """A copy of values that lives in the student's process, as a handle: what the code does to
+    it there can be read back, and it is not sent again with every call."""
+    return student.make(copy.copy, values)
+
+
+def read_back(student, handle):
+    """What a handle holds in the student's process, as plain data (an array comes back whole)."""
+    return student.call(copy.copy, handle)
+
+
+@contextlib.contextmanager
+def stopped_at_the_end(student, watch):
+    """Stop an instrument of the student's process when the block ends, however it ends: only
+    if that process is still the one it was built in (a hang has it killed and started anew)."""
+    generation = student.generation
+    try:
+        yield watch
+    finally:
+        if student.generation == generation and student.alive():
+            with contextlib.suppress(Exception):  # a courtesy: the check's own error comes first
+                watch.stop()
+
+
 def assert_transformed(call: str, got, values: np.ndarray) -> None:
     expected = BlockTransform.expected(values)
     assert isinstance(got, np.ndarray) and got.shape == values.shape, (
-        f"Called {call}: got {type(got).__name__}"
+        f"Called {call}: got {type_name(got)}"
         f"{' of shape ' + str(got.shape) if isinstance(got, np.ndarray) else ''}, expected a "
         f"NumPy array of shape {values.shape}. Return a copy of the whole shared array "
         "(array.copy()) once every worker has been joined.")
@@ -54,77 +91,95 @@ def assert_transformed(call: str, got, values: np.ndarray) -> None:
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_shared_array_holds_the_values(exercise_in_grader, check_report):
+def test_shared_array_holds_the_values(exercise, student, check_report):
     values = values_of(1000)
-    with SegmentWatch() as watch:
-        shm, array = exercise_in_grader.create_shared_array(values)
+    with stopped_at_the_end(student, student.make(SegmentWatch)) as watch:
+        pair = exercise.create_shared_array(values)
+        segments = Segments.from_report(watch.stop())
+    facts = student.call(describe_shared_array, pair)
+    # Let go of the pair: the student's process drops it (closing its handle) with the next call.
+    del pair
     try:
-        assert isinstance(array, np.ndarray), (
-            f"create_shared_array returned {type(array).__name__} as its array; return "
-            "(shm, array) where array = np.ndarray(values.shape, dtype=values.dtype, buffer=shm.buf).")
-        assert array.shape == values.shape and array.dtype == values.dtype, (
-            f"create_shared_array gave an array of shape {array.shape} and dtype {array.dtype} "
-            f"for values of shape {values.shape} and dtype {values.dtype}: pass both to np.ndarray.")
-        assert np.shares_memory(array, np.frombuffer(shm.buf, dtype=np.uint8)), (
-            "The array create_shared_array returned is not a view on shm.buf but memory of its "
-            "own, so nothing written to it is shared. Build it with np.ndarray(..., buffer=shm.buf).")
-        other = type(shm)(name=shm.name)
-        try:
-            seen = np.ndarray(values.shape, dtype=values.dtype, buffer=other.buf).copy()
-        finally:
-            other.close()
-        assert np.array_equal(seen, values), (
-            f"Another process attaching to segment {shm.name!r} would see the wrong values "
-            f"(first difference {first_difference(seen, values)}). Copy values in: "
-            "array[...] = values (array = values would only rebind the name).")
-        assert shm.name not in watch.unlinked, (
-            "create_shared_array unlinked the segment before returning it, so no worker can "
-            "attach to it by name. Leave unlink() to whoever is done with it last.")
+        assert_holds_the_values(facts, values, segments)
     finally:
-        del array
-        shm.close()
-        if shm.name not in watch.unlinked:
-            shm.unlink()
-    check_report.record({"segment_bytes": shm.size, "array_bytes": values.nbytes},
+        watch.clean_up()
+    check_report.record({"segment_bytes": facts["size"], "array_bytes": values.nbytes},
                         f"A {values.nbytes:,}-byte array was copied into a segment.")
 
 
+def assert_holds_the_values(facts: dict, values: np.ndarray, segments: Segments) -> None:
+    """create_shared_array's (shm, array), as describe_shared_array() saw it, views a segment
+    that holds the values; the grader attaches to the segment itself to see them."""
+    assert facts.get("pair") is True, (
+        f"create_shared_array returned {facts.get('type')}; return the pair (shm, array): the "
+        "SharedMemory, and a NumPy array that views its buffer.")
+    assert facts["is_ndarray"], (
+        f"create_shared_array returned {facts['array_type']} as its array; return "
+        "(shm, array) where array = np.ndarray(values.shape, dtype=values.dtype, buffer=shm.buf).")
+    shape, dtype = tuple(facts["shape"]), np.dtype(facts["dtype"])
+    assert shape == values.shape and dtype == values.dtype, (
+        f"create_shared_array gave an array of shape {shape} and dtype {dtype} "
+        f"for values of shape {values.shape} and dtype {values.dtype}: pass both to np.ndarray.")
+    assert facts["views_segment"], (
+        "The array create_shared_array returned is not a view on shm.buf but memory of its "
+        "own, so nothing written to it is shared. Build it with np.ndarray(..., buffer=shm.buf).")
+    name = facts["name"]
+    assert name not in segments.unlinked and segment_exists(name), (
+        "create_shared_array unlinked the segment before returning it, so no worker can "
+        "attach to it by name. Leave unlink() to whoever is done with it last.")
+    seen = read_segment(name, values.shape, values.dtype.str)
+    assert seen is not None, (
+        f"Segment {name!r} holds {facts['size']:,} bytes, too few for the {values.nbytes:,} "
+        "bytes of the values: create it with size=values.nbytes.")
+    assert np.array_equal(seen, values), (
+        f"Another process attaching to segment {name!r} would see the wrong values "
+        f"(first difference {first_difference(seen, values)}). Copy values in: "
+        "array[...] = values (array = values would only rebind the name).")
+
+
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_transform_result(exercise_in_grader, check_report, tmp_path):
+def test_transform_result(exercise, student, check_report, scratch):
     values = values_of(1001)  # not a multiple of the workers: the last slice is longer
-    func = BlockTransform(tmp_path / "blocks")
+    func = BlockTransform(scratch / "blocks")
     call = f"parallel_transform(<{values.size} values>, func, workers={WORKERS})"
-    got = exercise_in_grader.parallel_transform(values, func, WORKERS)
+    given = kept_in_student(student, values)
+    got = exercise.parallel_transform(given, func, WORKERS)
     assert_transformed(call, got, values)
-    assert np.array_equal(values, values_of(values.size)), (
+    assert np.array_equal(read_back(student, given), values), (
         f"Called {call}: the array passed in was changed. Work on the copy in shared memory and "
         "return a new array.")
     pids = {pid for pid, _, _ in func.blocks()}
-    check_report.record({"worker_pids": len(pids - {os.getpid()}), "elements": values.size},
+    check_report.record({"worker_pids": len(pids - {student.pid}), "elements": values.size},
                         f"{values.size} values were transformed in {len(pids)} processes.")
-    assert os.getpid() not in pids, (
+    assert student.pid not in pids, (
         "Some slices were transformed in the grading process itself, not in worker processes. "
         "Start a Process for every slice, with transform_slice as its target.")
 
 
 @pytest.mark.check("hygiene", points=2, timeout=10)
-def test_workers_get_the_name_not_the_data(exercise_in_grader, check_report, tmp_path):
+def test_workers_get_the_name_not_the_data(exercise, student, check_report, scratch):
     values = values_of(LARGE_ELEMENTS)
-    func = BlockTransform(tmp_path / "blocks")
-    with PickledBytes() as sent:
-        got = exercise_in_grader.parallel_transform(values, func, WORKERS)
+    given = kept_in_student(student, values)
+    func = BlockTransform(scratch / "blocks")
+    counter = student.make(PickledBytes)
+    with stopped_at_the_end(student, counter):
+        counter.start()
+        got = exercise.parallel_transform(given, func, WORKERS)
+        sent = counter.stop()
+    sent = sent if isinstance(sent, int) else 0
     blocks = func.blocks()
     copies = [size for _, shared, size in blocks if not shared]
     limit = int(values.nbytes * MAX_SENT_SHARE)
-    check_report.record({"array_bytes": values.nbytes, "pickled_bytes": sent.total,
+    check_report.record({"array_bytes": values.nbytes, "pickled_bytes": sent,
                          "pickled_limit": limit, "blocks": len(blocks),
                          "blocks_not_in_shared_memory": len(copies),
-                         "pickled_bytes_cover": "what the grading process pickled: Process args "
-                         "under spawn and forkserver, and queues, pipes and pools always"},
-                        f"The workers got {sent.total:,} bytes for a {values.nbytes:,}-byte array, "
+                         "pickled_bytes_cover": "what the process that ran your function pickled: "
+                         "Process args under spawn and forkserver, and queues, pipes and pools "
+                         "always"},
+                        f"The workers got {sent:,} bytes for a {values.nbytes:,}-byte array, "
                         "and worked on it in shared memory.")
-    assert sent.total <= limit, (
-        f"Your code pickled {sent.total:,} bytes to send to other processes for a "
+    assert sent <= limit, (
+        f"Your code pickled {sent:,} bytes to send to other processes for a "
         f"{values.nbytes:,}-byte array: the data itself travelled, copied through a pipe, instead "
         "of the segment's name. Send each worker only shm.name, the shape, the dtype and its "
         "slice's bounds, and let it attach with SharedMemory(name=...).")
@@ -138,50 +193,56 @@ def test_workers_get_the_name_not_the_data(exercise_in_grader, check_report, tmp
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise_in_grader, check_report, speedup_plan, task_log):
+def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     # One block per worker process here, so as many tasks as the plan has workers.
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     values = values_of(SPEEDUP_ELEMENTS)
+    given = kept_in_student(student, values)
     func = BlockTransform(task_log.directory, sin_passes_for(WORK_CPU_S, SPEEDUP_ELEMENTS))
-    verdict, got, _ = measure_speedup(
-        run_student=lambda: exercise_in_grader.parallel_transform(values, func, plan.workers),
+    transform = exercise.parallel_transform
+    # The result stays in the student's process until the clock has stopped: 8 MB sent back
+    # within the timed run would be charged to the student's code.
+    verdict, result, _ = measure_speedup(
+        run_student=lambda: student.call(transform, given, func, plan.workers, want="handle"),
         run_reference=lambda: baselines.shared_array_transform(values, func, plan.workers),
-        log=task_log, plan=plan)
+        log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=WORK_CPU_S)
     check_report.record({**verdict.metrics, "sin_passes": func.passes}, verdict.message)
     assert verdict.passed, verdict.message
     assert_transformed(f"parallel_transform(<{SPEEDUP_ELEMENTS:,} values>, func, "
-                       f"workers={plan.workers})", got, values)
+                       f"workers={plan.workers})", read_back(student, result), values)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_segment_is_closed_and_unlinked(exercise_in_grader, check_report, tmp_path):
+def test_segment_is_closed_and_unlinked(exercise, student, check_report, scratch):
     values = values_of(1000)
-    with SegmentWatch() as watch:
-        got = exercise_in_grader.parallel_transform(values, BlockTransform(tmp_path / "blocks"), WORKERS)
+    with stopped_at_the_end(student, student.make(SegmentWatch)) as watch:
+        got = exercise.parallel_transform(values, BlockTransform(scratch / "blocks"), WORKERS)
+        segments = Segments.from_report(watch.stop())
     try:
-        check_segments(watch, "parallel_transform returned")
+        check_segments(segments, "parallel_transform returned")
     finally:
         watch.clean_up()
     assert_transformed(f"parallel_transform(<{values.size} values>, func, workers={WORKERS})",
                        got, values)
-    check_report.record({"segments_created": len(watch.created())},
+    check_report.record({"segments_created": len(segments.created())},
                         "Every segment was closed and unlinked.")
 
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
-def test_segment_released_when_a_worker_fails(exercise_in_grader, check_report):
+def test_segment_released_when_a_worker_fails(exercise, student, check_report):
     values = values_of(1000)
     raised = None
-    with SegmentWatch() as watch:
+    with stopped_at_the_end(student, student.make(SegmentWatch)) as watch:
         try:
-            exercise_in_grader.parallel_transform(values, FailingBlockTransform(), WORKERS)
-        except NotImplementedError:
-            raise
-        except Exception as error:  # noqa: BLE001 - any error reports the failure
+            exercise.parallel_transform(values, FailingBlockTransform(), WORKERS)
+        except StudentRaised as error:  # any error reports the failure
+            if error.is_a(NotImplementedError):
+                raise
             raised = error
+        segments = Segments.from_report(watch.stop())
     try:
-        check_segments(watch, "a worker failed")
+        check_segments(segments, "a worker failed")
     finally:
         watch.clean_up()
     assert raised is not None, (
@@ -189,22 +250,22 @@ def test_segment_released_when_a_worker_fails(exercise_in_grader, check_report):
         "worker: the workers died with exit code 1, and your function returned as if all was "
         "well. After joining, check every process's exitcode and raise RuntimeError when one "
         "is not 0.")
-    check_report.record({"raised": type(raised).__name__},
-                        f"A failing worker was reported ({type(raised).__name__}) and the "
+    check_report.record({"raised": raised.type_name},
+                        f"A failing worker was reported ({raised.type_name}) and the "
                         "segment was still released.")
 
 
-def check_segments(watch: SegmentWatch, when: str) -> None:
-    assert watch.created(), (
+def check_segments(segments: Segments, when: str) -> None:
+    assert segments.created(), (
         "parallel_transform created no SharedMemory segment in the grading process. Put the "
         "values in shared memory with create_shared_array and hand the workers its name.")
-    unlinked = watch.not_unlinked()
+    unlinked = segments.not_unlinked()
     assert not unlinked, (
         f"After {when}, {len(unlinked)} segment(s) your code created were never unlinked "
         f"({', '.join(h.name for h in unlinked)}, {sum(h.size for h in unlinked):,} bytes): "
         "a segment outlives every process that used it until someone calls unlink(). "
         + CLEANUP_ADVICE)
-    unclosed = watch.not_closed()
+    unclosed = segments.not_closed()
     assert not unclosed, (
         f"After {when}, {len(unclosed)} SharedMemory handle(s) of the grading process were "
         f"never closed ({', '.join(h.name for h in unclosed)}): unlink() removes the name, but "

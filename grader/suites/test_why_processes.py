@@ -1,19 +1,24 @@
 """Checks for why_processes (lesson: Why Multiprocessing?; Multiprocessing vs Threading; the table
 Multiprocessing vs Alternatives).
 
-The tasks handed to the student's code record, from inside, which process and thread ran them,
-when, and how much CPU they got: the record shows what each way of running them really did, and
-the lesson's claims are checked on it (processes speed up CPU work; threads take turns on it
-under the GIL; threads do speed up waiting).
+The student's code runs in a process of its own. The tasks handed to it record, from inside,
+which process and thread ran them, when, and how much CPU they got: the record shows what each
+way of running them really did, and the lesson's claims are checked on it (processes speed up
+CPU work; threads take turns on it under the GIL; threads do speed up waiting). The grader sets
+beside it what it sees itself: the answers (the CPU work is a puzzle that needs its work), its
+own clock, and the kernel's accounting of the student's processes.
 """
+
+import math
 
 import pytest
 
+from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
-from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.measuring.shared_checks import assert_parallel_map_speeds_up, puzzle_work
 from grader.measuring.speedup import PARALLEL_THREADS_CPUS, gil_enabled, measure_run
-from student_runtime.workloads.tasks import PausedSquare, TimedWork, iterations_for, square
+from student_runtime.workloads.tasks import PausedSquare, square
 from student_runtime.workloads.waiting import WaitingSquare
 
 # Threads on CPU work take as long as serial under the GIL, so this check's work is kept short.
@@ -23,6 +28,9 @@ WAIT_S = 0.05
 WAIT_THREADS = 6
 # Waiting threads must finish this share of the ideal gain faster than the waits add up to.
 WAIT_GAIN_SHARE = 0.5
+# More of the threads' CPU work than this share charged by the kernel to other processes means
+# processes, not threads, did it.
+OTHER_PROCESSES_CPU_SHARE = 0.5
 IN_ORDER = ("The later inputs finish first here: return the results in the order of the items, "
             "not in the order they finished (map() keeps the order).")
 
@@ -51,38 +59,42 @@ NOT_A_WORKLOAD = "video rendering on a GPU"
 
 
 @pytest.mark.check("correctness", points=2, timeout=8)
-def test_same_results_every_way(exercise_in_grader, task_log):
+def test_same_results_every_way(exercise, task_log):
     items = list(range(-3, 5))
     expected = [square(x) for x in items]
-    got = exercise_in_grader.run_serially(square, items)
+    got = exercise.run_serially(square, items)
     assert got == expected, mismatch("run_serially(square, range(-3, 5))", got, expected,
                                      "Apply func to each item in turn and keep their order.")
     func = PausedSquare(task_log.directory, longest_pause_s=0.1)
     inputs = [0, 1, 2, 3]
     expected = [x * x for x in inputs]
     for name in ("run_with_threads", "run_with_processes"):
-        got = getattr(exercise_in_grader, name)(func, inputs, 2)
+        got = getattr(exercise, name)(func, inputs, 2)
         assert got == expected, mismatch(f"{name}(square, [0, 1, 2, 3], workers=2)", got,
                                          expected, IN_ORDER)
     for name, args in (("run_serially", ()), ("run_with_threads", (2,))):
-        got = getattr(exercise_in_grader, name)(square, [], *args)
+        got = getattr(exercise, name)(square, [], *args)
         assert got == [], mismatch(f"{name}(square, []{', 2' if args else ''})", got, [],
                                    "No items, no results: return an empty list.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_processes_speed_up_cpu_work(exercise_in_grader, check_report, speedup_plan, task_log):
-    assert_parallel_map_speeds_up(exercise_in_grader.run_with_processes, baselines.pool_map,
-                                  "run_with_processes", speedup_plan, task_log, check_report)
+def test_processes_speed_up_cpu_work(exercise, student, check_report, speedup_plan, task_log):
+    assert_parallel_map_speeds_up(exercise.run_with_processes, baselines.pool_map,
+                                  "run_with_processes", speedup_plan, task_log, check_report,
+                                  student=student)
 
 
 @pytest.mark.check("speedup", points=2, timeout=10)
-def test_threads_take_turns_on_cpu_work(exercise_in_grader, check_report, speedup_plan, task_log):
+def test_threads_take_turns_on_cpu_work(exercise, student, check_report, speedup_plan, task_log):
     plan = speedup_plan
-    work = TimedWork(task_log.directory, iterations_for(THREADS_WORK_CPU_S / plan.tasks))
+    work, lock = puzzle_work(task_log, plan, THREADS_WORK_CPU_S)
     seeds = list(range(plan.tasks))
-    run, got = measure_run(lambda: exercise_in_grader.run_with_threads(work, seeds, plan.workers), task_log)
-    expected = [work.expected(seed) for seed in seeds]
+    run_with_threads = exercise.run_with_threads
+    run, got = measure_run(lambda: run_with_threads(work, seeds, plan.workers), task_log,
+                           parent_pid=student.pid, work_cpu_s=THREADS_WORK_CPU_S,
+                           workers=plan.workers)
+    expected = [lock.answer(seed, work.iterations) for seed in seeds]
     assert got == expected, mismatch(
         f"run_with_threads(work, {plan.tasks} tasks, workers={plan.workers})", got, expected,
         "Return every result, in the order of the items.")
@@ -92,10 +104,15 @@ def test_threads_take_turns_on_cpu_work(exercise_in_grader, check_report, speedu
         "serial_source": "CPU time recorded inside the tasks", "threads": run.threads,
         "max_concurrency": run.max_concurrency, "worker_pids": run.worker_pids,
         "cpus_busy_at_once": run.threads_cpu_overlap, "gil_enabled": gil_enabled(),
+        "kernel_other_processes_cpu_s": run.kernel_workers_cpu_s,
+        "kernel_own_process_cpu_s": run.parent_cpu_s,
         "workers": plan.workers, "tasks": plan.tasks}, "")
     n = run.tasks_recorded
-    assert run.worker_pids == 0, (
-        f"run_with_threads ran the tasks in {run.worker_pids} other process(es): threads live "
+    # The kernel's accounting, which the student's code cannot write, has its say too.
+    other_processes = max(run.worker_pids, 1 if (run.kernel_workers_cpu_s or 0.0)
+                          > OTHER_PROCESSES_CPU_SHARE * THREADS_WORK_CPU_S else 0)
+    assert other_processes == 0, (
+        f"run_with_threads ran the tasks in {other_processes} other process(es): threads live "
         "inside your own process, and this check is about what they can and cannot do. Use a "
         "ThreadPoolExecutor (or threading.Thread) here; processes belong in run_with_processes.")
     assert run.threads >= 2, (
@@ -118,18 +135,24 @@ def test_threads_take_turns_on_cpu_work(exercise_in_grader, check_report, speedu
 
 
 @pytest.mark.check("speedup", points=2, timeout=8)
-def test_threads_speed_up_waiting(exercise_in_grader, check_report, task_log):
+def test_threads_speed_up_waiting(exercise, student, check_report, task_log):
     work = WaitingSquare(task_log.directory, WAIT_S)
     items = list(range(WAITS))
-    run, got = measure_run(lambda: exercise_in_grader.run_with_threads(work, items, WAIT_THREADS), task_log)
+    run_with_threads = exercise.run_with_threads
+    run, got = measure_run(lambda: run_with_threads(work, items, WAIT_THREADS), task_log,
+                           parent_pid=student.pid)
     expected = [x * x for x in items]
     assert got == expected, mismatch(
         f"run_with_threads(wait, range({WAITS}), {WAIT_THREADS})", got, expected,
         "Return every result, in the order of the items.")
-    waited = sum(record.wall_s for record in task_log.read())
+    # The grader's own figures: the waits it set, added up, against its own clock. The least
+    # time they take, however many threads wait at once, shows whether they were waited at all.
+    waited = WAITS * WAIT_S
+    least = WAIT_S * math.ceil(WAITS / WAIT_THREADS)
     gain = waited / run.wall_s if run.wall_s > 0 else 0.0
     needed = WAIT_GAIN_SHARE * min(WAIT_THREADS, WAITS)
     check_report.record({"serial_s": round(waited, 4), "serial_source": "the waits added up",
+                         "least_parallel_s": least,
                          "parallel_s": run.wall_s, "speedup": round(gain, 3),
                          "threshold": needed, "threads": run.threads,
                          "max_concurrency": run.max_concurrency, "worker_pids": run.worker_pids,
@@ -140,6 +163,10 @@ def test_threads_speed_up_waiting(exercise_in_grader, check_report, task_log):
     assert run.worker_pids == 0, (
         f"run_with_threads ran the waits in {run.worker_pids} other process(es). Threads live "
         "inside your own process: use a ThreadPoolExecutor (or threading.Thread).")
+    assert run.wall_s >= least, (
+        f"run_with_threads returned after {run.wall_s:.3f} s, sooner than {WAIT_THREADS} threads "
+        f"can wait out {WAITS} waits of {WAIT_S:g} s ({least:.2f} s): not every item went through "
+        "func. Call func on every item, on the threads.")
     assert run.max_concurrency >= 2, (
         f"The {WAITS} waits of {WAIT_S:g} s ran one after another on {run.threads} thread(s) and "
         f"took {run.wall_s:.2f} s, as long as serially. A waiting thread lets go of the GIL, so "
@@ -151,19 +178,19 @@ def test_threads_speed_up_waiting(exercise_in_grader, check_report, task_log):
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
-def test_tool_for_each_workload(exercise_in_grader):
+def test_tool_for_each_workload(exercise):
     for workload, (tools, why) in TABLE.items():
-        got = exercise_in_grader.choose_tool(workload)
+        got = exercise.choose_tool(workload)
         either = f" ({' and '.join(repr(t) for t in tools)} are both right)" if tools[1:] else ""
         assert got in tools, mismatch(f"choose_tool({workload!r})", got, tools[0],
                                       f"{why}{either}")
     try:
-        got = exercise_in_grader.choose_tool(NOT_A_WORKLOAD)
-    except ValueError:
-        return
-    except Exception as error:  # noqa: BLE001 - the student's code may raise anything
+        got = exercise.choose_tool(NOT_A_WORKLOAD)
+    except StudentRaised as error:  # the student's code may raise anything
+        if error.is_a(ValueError):
+            return
         raise AssertionError(
-            f"Called choose_tool({NOT_A_WORKLOAD!r}): raised {type(error).__name__}, expected a "
+            f"Called choose_tool({NOT_A_WORKLOAD!r}): raised {error.type_name}, expected a "
             "ValueError. Check for an unknown workload yourself and raise ValueError naming the "
             "WORKLOADS.") from None
     raise AssertionError(

@@ -1,4 +1,5 @@
-"""Jobs that end at set moments or fail on purpose, and a progress report that notes each call.
+"""Jobs that end at set moments or fail on purpose, a progress report that notes each call, and
+items that arrive as their jobs start.
 
 Used by the callbacks suite. The jobs log, in worker processes, which item each one ran and when
 it ended; the progress report logs, in the caller's process, when each report came and from
@@ -13,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
@@ -103,3 +105,39 @@ def _value(text: str):
         return int(text)
     except ValueError:
         return text
+
+
+# How often ArrivingJobs looks whether the task before has started, and how long it waits.
+POLL_S = 0.001
+PATIENCE_S = 1.0
+
+
+class ArrivingJobs:
+    """The items, handed out one at a time as a stream: each item comes only once the task for
+    the one before it has started (as `started()` tells), or after `patience_s`.
+
+    So the main thread takes the next item, and changes the tracker for it, while the task
+    before it runs and its callback comes. Once a wait runs out of patience (the tasks are not
+    being run as the items arrive), the rest come without waiting.
+    """
+
+    def __init__(self, items: list, started: Callable[[], set],
+                 patience_s: float = PATIENCE_S) -> None:
+        self.items = list(items)
+        self.started = started
+        self.patience_s = patience_s
+        self.waited_out = False
+
+    def __iter__(self):
+        for index, item in enumerate(self.items):
+            if index and not self.waited_out:
+                self._await_start_of(self.items[index - 1])
+            yield item
+
+    def _await_start_of(self, item) -> None:
+        deadline = time.monotonic() + self.patience_s
+        while item not in self.started():
+            if time.monotonic() > deadline:
+                self.waited_out = True
+                return
+            time.sleep(POLL_S)

@@ -1,9 +1,10 @@
 """The pipeline topic's work: queues that script one stage, and transforms that record their runs.
 
 - ScriptedQueue stands in for a multiprocessing.Queue when one stage function is called on its
-  own in the grading process: get() hands out a fixed list of messages and put() keeps what the
-  stage sends on. A stage that asks for more than it was given would wait forever on a real
-  queue; here it is stopped at once, and told so.
+  own in the student's process: get() hands out a fixed list of messages and put() keeps what
+  the stage sends on. A stage that asks for more than it was given would wait forever on a real
+  queue; here it is stopped at once, and told so. sent_messages() reads back what a stage sent,
+  its SENTINEL marked, so that it travels to the grader as plain data whatever the SENTINEL is.
 - OutOfOrder and BreaksOn are transforms handed to the student's pipeline. They pickle by name
   under every start method and log a TaskRecord with their item, so a suite can tell which
   process transformed what, when, and what went on after a failure.
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections import deque
 from pathlib import Path
@@ -72,6 +74,29 @@ class ScriptedQueue:
         """Nothing to flush: messages are kept as soon as they are put."""
 
 
+def survives_pickling(sentinel) -> bool:
+    """Whether the copy another process gets of sentinel (through a Queue) is, or equals, it."""
+    copy = pickle.loads(pickle.dumps(sentinel))
+    return bool(copy is sentinel or copy == sentinel)
+
+
+def sent_messages(queue: ScriptedQueue, sentinel, mark) -> list:
+    """What was put on queue, with every message that is (or equals) sentinel replaced by mark.
+
+    A SENTINEL that is not plain data (an object, an Enum member) could not travel back to the
+    grader inside the list; mark can.
+    """
+    return [mark if message is sentinel or _equal(message, sentinel) else message
+            for message in queue.sent]
+
+
+def _equal(message, sentinel) -> bool:
+    try:
+        return bool(message == sentinel)
+    except Exception:  # noqa: BLE001 - a message whose == raises (an array) is not the sentinel
+        return False
+
+
 class OutOfOrder:
     """x * x after a pause that shrinks as x grows, so later items finish first; logs its item.
 
@@ -113,9 +138,10 @@ class BreaksOn:
 
     The crash is an os._exit, as when the operating system kills a worker (out of memory, a
     crash in C code): nothing is raised and nothing is sent. Called in the process that created
-    it (code that transforms in the grading process itself), it raises instead, so that it never
-    kills the grader. Every call logs a TaskRecord with its item when it starts, so a suite can
-    count the items transformed after the failure, and see where they were transformed.
+    it (code that transforms in the student's process itself), it raises instead, so that it
+    never kills the process the grader calls into: build it there (`student.make`). Every call
+    logs a TaskRecord with its item when it starts, so a suite can count the items transformed
+    after the failure, and see where they were transformed.
     """
 
     EXIT_CODE = 70

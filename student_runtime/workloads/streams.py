@@ -3,8 +3,11 @@
 Both note, from inside the process that runs them, what they did. A Batch records which process
 iterated it and every item it gave out; a RecordingHandler records every item it was handed, by
 which process, when its handling began and ended (TaskRecords with the item). So which items
-were consumed, how many times, by which processes, and whether rounds overlapped are facts read
-from files, not guesses from timing or from what the code returned.
+were consumed, how many times, by which processes, and whether rounds overlapped are read from
+files (produced(), HandlingLog), not guessed from timing or from what the code returned.
+
+Build both in the student's process (`student.make`): they create their log folders, which the
+student's processes must be able to write to.
 """
 
 from __future__ import annotations
@@ -154,6 +157,13 @@ class RecordingHandler:
                and time.monotonic() < deadline):
             time.sleep(PACE_POLL_S)
 
+
+class HandlingLog:
+    """What RecordingHandlers logged in log_dir, read back from the files (by the grader)."""
+
+    def __init__(self, log_dir: str | os.PathLike) -> None:
+        self.log_dir = str(log_dir)
+
     def records(self) -> list[TaskRecord]:
         """Every item handled so far, in the order handling began."""
         return TaskLog(self.log_dir).read()
@@ -166,7 +176,7 @@ class RecordingHandler:
         return found
 
     def died(self) -> list[tuple[int, int]]:
-        """(pid, key) of every process this handler killed."""
+        """(pid, key) of every process the handler killed."""
         return [(int(path.stem), int(path.read_text(encoding="ascii").split()[0]))
                 for path in Path(self.log_dir).glob("*.died")]
 

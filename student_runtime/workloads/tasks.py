@@ -32,7 +32,13 @@ def square_mod(x: int, squarings: int, modulus: int) -> int:
 
 
 def puzzle_base(seed: int, modulus: int) -> int:
-    """The number a puzzle task starts from, drawn from its seed."""
+    """The number a puzzle task starts from, drawn from its seed.
+
+    A seed that is not an int is refused with a TypeError (as spin() refuses one), rather than
+    multiplied: a tuple times a large number would exhaust memory instead.
+    """
+    if not isinstance(seed, int):
+        raise TypeError(f"a puzzle's seed must be an int, not {type(seed).__name__} {seed!r}")
     return (seed * 2_654_435_761 + 3) % modulus or 3
 
 

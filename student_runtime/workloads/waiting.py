@@ -95,4 +95,9 @@ class LookupTable(dict):
 
     def lookup_pids(self) -> set[int]:
         """The processes that looked at least one key up."""
-        return {int(path.stem) for path in Path(self.log_dir).glob("*.lookups")}
+        return lookup_pids(self.log_dir)
+
+
+def lookup_pids(log_dir: str | os.PathLike) -> set[int]:
+    """The processes that looked at least one key up in a LookupTable logging to log_dir."""
+    return {int(path.stem) for path in Path(log_dir).glob("*.lookups")}

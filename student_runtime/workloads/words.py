@@ -66,13 +66,21 @@ def corpus_for(cpu_seconds: float, block_lines: int = 2000, seed: int = 0) -> li
     counting it still takes the time its size implies. Sized by CPU time (the fastest of three
     probes), as iterations_for() sizes spin().
     """
+    block, repeats = corpus_blocks_for(cpu_seconds, block_lines, seed)
+    return block * repeats
+
+
+def corpus_blocks_for(cpu_seconds: float, block_lines: int = 2000,
+                      seed: int = 0) -> tuple[list[str], int]:
+    """corpus_for()'s block of lines and how many times it repeats: whoever knows them counts
+    the whole corpus by counting the block once."""
     block = word_corpus(block_lines, seed)
     fastest = float("inf")
     for _ in range(3):
         start = time.thread_time()
         count_by_the_rule(block)
         fastest = min(fastest, time.thread_time() - start)
-    return block * max(1, round(cpu_seconds / max(fastest, 1e-4)))
+    return block, max(1, round(cpu_seconds / max(fastest, 1e-4)))
 
 
 class RecordingMapper:

@@ -7,6 +7,10 @@ but a read made without holding the object's own lock pauses before returning, w
 window to a fraction of a millisecond; workers are also released together by a barrier on
 their first access. Locked code is not slowed and never loses an update; unlocked code loses
 many, every time. Every write made without the lock is counted as well.
+
+They live in the student's process (the grader builds them there with student.make) and reach
+its workers as a Value does, through Process args or a Pool initializer. What they count is the
+student's process speaking about itself: the grader words its messages with it.
 """
 
 from __future__ import annotations
@@ -144,6 +148,10 @@ class RaceAmplifiedValue(_RaceAmplified):
     def value(self, new) -> None:
         self._before_write()
         self._shared.value = new
+
+    def snapshot(self):
+        """The value, read without widening any window."""
+        return self._shared.value
 
     def __repr__(self) -> str:
         return f"<RaceAmplifiedValue value={self._shared.value}>"
