@@ -97,3 +97,10 @@ def test_endless_output_is_stopped_and_cut_short(grade):
     assert len(check["output"]["stdout"]) < 100_000
     # The suite process that read the output stayed small.
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
+
+
+def test_totals_written_by_one_child_earn_no_race_or_count_points(grade):
+    run = grade("shared_values", "--target", str(ATTACKS / "one_child_writes_the_totals"))
+    topic = run.topic("shared_values")
+    assert topic["score"] == 0
+    assert all("Only one worker process wrote" in check["message"] for check in topic["checks"])

@@ -132,8 +132,10 @@ def test_orphaned_grandchildren_are_killed_and_reported(grade):
 def test_orphans_under_the_default_start_method_are_named_as_grandchildren(grade):
     topic = graded_topic(grade, "orphan", "process_basics")
     messages = " ".join(check["message"] for check in topic["checks"])
-    # Forked by a forkserver of their own, the orphans leave the tree: found by process group.
-    assert topic["leftovers"] or "process(es)" in messages
+    # Forked by a forkserver of their own, the orphans leave the tree: found by process group,
+    # or, where a child that raised waits at exit for its own child, a hang named by its call.
+    assert (topic["leftovers"] or "process(es)" in messages
+            or "waiting in Process.join()" in messages)
     assert "suites" not in messages and not any("suites" in x for x in topic["leftovers"])
 
 

@@ -54,9 +54,10 @@ CASES = {
         "counter_has_no_lost_updates": "increments were lost",
         "histogram_has_no_lost_updates": "increments were lost"},
         ("counter_total", "histogram_counts")),
-    "shared_values_threads": ("shared_values", {"counter_total": "grading process itself",
-                                                "histogram_counts": "grading process itself",
-                                                "counter_has_no_lost_updates": "grading process itself"},
+    "shared_values_threads": ("shared_values", {
+        "counter_total": "process that called your function",
+        "histogram_counts": "process that called your function",
+        "counter_has_no_lost_updates": "process that called your function"},
                               ()),
     "shared_values_wrong_answer": ("shared_values", {"histogram_counts": "first difference"}, ()),
     "executor_submission_order": ("executor", {

@@ -60,7 +60,7 @@ class ServedStore:
         self.writes = Counter()
         self.unlocked_writes = 0
         self.attested = True
-        self._owner: int | None = None
+        self._owner: tuple | None = None
         self._depth = 0
         self._state = threading.Condition()
         self._arrived: set[int] = set()
@@ -111,17 +111,17 @@ class ServedStore:
                     if pid is None and request.get("op") == "hello":
                         self.attested = False
                         pid = int(request.get("pid", 0))
-                    reply = {"value": self._handle(pid, request)}
+                    # A lock is held by a thread of a process, as a multiprocessing RLock is.
+                    reply = {"value": self._handle(pid, request, (pid, request.get("thread")))}
                 except (ValueError, TypeError, KeyError, IndexError) as error:
                     reply = {"error": f"{type(error).__name__}: {error}"}
                 conn.sendall(json.dumps(reply).encode() + b"\n")
         except OSError:
             pass
         finally:
-            self._release_if_held_by(pid)
             conn.close()
 
-    def _handle(self, pid: int, request: dict):
+    def _handle(self, pid: int, request: dict, holder: tuple):
         op = request["op"]
         if op == "hello":
             return None
@@ -130,7 +130,7 @@ class ServedStore:
         self._await_start(pid)
         if op == "get":
             value = self.values[int(request["index"])]
-            if self._owner != pid and self.window_s:
+            if self._owner != holder and self.window_s:
                 time.sleep(self.window_s)
             return value
         if op == "set":
@@ -138,16 +138,16 @@ class ServedStore:
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise TypeError("a shared number takes a number")
             with self._state:
-                if self._owner != pid:
+                if self._owner != holder:
                     self.unlocked_writes += 1
                 self.writes[pid] += 1
             self.values[int(request["index"])] = value
             return None
         if op == "acquire":
-            return self._acquire(pid, bool(request.get("block", True)), request.get("timeout"))
+            return self._acquire(holder, bool(request.get("block", True)), request.get("timeout"))
         if op == "release":
             with self._state:
-                if self._owner != pid:
+                if self._owner != holder:
                     raise ValueError("release() of a lock this process does not hold")
                 self._depth -= 1
                 if self._depth == 0:
@@ -156,26 +156,20 @@ class ServedStore:
             return None
         raise ValueError(f"unknown operation {op!r}")
 
-    def _acquire(self, pid: int, block: bool, timeout) -> bool:
+    def _acquire(self, holder: tuple, block: bool, timeout) -> bool:
         deadline = None if timeout is None else time.monotonic() + float(timeout)
         with self._state:
-            while self._owner not in (None, pid):
+            while self._owner not in (None, holder):
                 if not block:
                     return False
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
                 self._state.wait(left)
-            self._owner = pid
+            # Like a real lock, one whose holder dies stays held: code that waits on it hangs.
+            self._owner = holder
             self._depth += 1
             return True
-
-    def _release_if_held_by(self, pid) -> None:
-        """A process that ends holding the lock (killed, say) would leave it held forever."""
-        with self._state:
-            if self._owner == pid:
-                self._owner, self._depth = None, 0
-                self._state.notify_all()
 
     def _await_start(self, pid: int) -> None:
         if pid == self.creator_pid or self.workers < 2 or self._started.is_set():

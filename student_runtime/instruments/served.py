@@ -54,7 +54,7 @@ def _send(connection, request: dict):
 
 
 def _call(address: str, op: str, **fields):
-    return _send(_connection(address), {"op": op, **fields})
+    return _send(_connection(address), {"op": op, "thread": threading.get_ident(), **fields})
 
 
 def _assert_spawning(obj) -> None:
