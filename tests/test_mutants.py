@@ -57,7 +57,8 @@ CASES = {
     "shared_values_threads": ("shared_values", {
         "counter_total": "process that called your function",
         "histogram_counts": "process that called your function",
-        "counter_has_no_lost_updates": "process that called your function"},
+        "counter_has_no_lost_updates": "process that called your function",
+        "histogram_has_no_lost_updates": "process that called your function"},
                               ()),
     "shared_values_wrong_answer": ("shared_values", {"histogram_counts": "first difference"}, ()),
     "executor_submission_order": ("executor", {

@@ -7,8 +7,8 @@ tally of who wrote what are kept by the grader, which learns each caller's pid f
 operating system rather than from the caller. So the final count is one the student's code
 did not report, and "which processes wrote it" is the kernel's word.
 
-Every process opens its own connection on first use, so a child never speaks through its
-parent's.
+Every thread of every process opens its own connection on first use, so a child never speaks
+through its parent's.
 """
 
 from __future__ import annotations
@@ -26,13 +26,16 @@ _connections_lock = threading.Lock()
 
 
 def _connection(address: str):
+    # One connection per thread: a thread waiting for the lock must not block the one that
+    # holds it from releasing it.
+    key = f"{address} {threading.get_ident()}"
     with _connections_lock:
-        known = _connections.get(address)
+        known = _connections.get(key)
         if known is None or known[0] != os.getpid():
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.connect(address)
             known = (os.getpid(), sock, threading.Lock())
-            _connections[address] = known
+            _connections[key] = known
             _send(known, {"op": "hello", "pid": os.getpid()})
         return known
 
