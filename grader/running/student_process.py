@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -144,7 +144,6 @@ class StudentProcessConfig:
     python_cpu_count: int | None = None
     run_as: system.StudentUser | None = None
     extra_paths: tuple[str, ...] = ()
-    extra_env: dict = field(default_factory=dict)
 
 
 def allowed_environment(environ=os.environ) -> dict[str, str]:
@@ -237,7 +236,6 @@ class StudentProcess:
         })
         if self.config.python_cpu_count is not None:
             env["PYTHON_CPU_COUNT"] = str(self.config.python_cpu_count)
-        env.update(self.config.extra_env)
         return env
 
     def start(self) -> None:
