@@ -24,6 +24,11 @@ class Consumer(Process):
         self.items, self.handle, self.acks = items, handle, acks
 
     def run(self):
+        if self.acks is not None:
+            # A consumer that dies just after an acknowledgement can die holding the queue's
+            # write lock; without this the survivors would wait forever at exit to flush theirs.
+            # Nothing is lost: the caller takes every acknowledgement before the sentinels.
+            self.acks.cancel_join_thread()
         for item in iter(self.items.get, DONE):
             self.handle(item)
             if self.acks is not None:
