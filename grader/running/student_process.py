@@ -35,6 +35,7 @@ from grader.call_errors import (CallTimedOut, OutputFlood, StudentProcessDied, S
                                 exceptions_in)
 from grader.running import system
 from student_runtime import wire
+from student_runtime.workloads import notes
 
 # Variables a Python program may need to run the same as it does for the student; everything
 # else (signing keys, CI tokens, the grader's own settings) stays out of the student's process.
@@ -144,6 +145,8 @@ class StudentProcessConfig:
     python_cpu_count: int | None = None
     run_as: system.StudentUser | None = None
     extra_paths: tuple[str, ...] = ()
+    # The socket where the tasks' notes reach the grader (None: the grader reads their files).
+    task_desk: str | None = None
 
 
 def allowed_environment(environ=os.environ) -> dict[str, str]:
@@ -236,6 +239,8 @@ class StudentProcess:
         })
         if self.config.python_cpu_count is not None:
             env["PYTHON_CPU_COUNT"] = str(self.config.python_cpu_count)
+        if self.config.task_desk is not None:
+            env[notes.DESK_VARIABLE] = self.config.task_desk
         return env
 
     def start(self) -> None:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.measuring import leftovers
+from grader.measuring import leftovers, task_desk
+from grader.measuring.task_desk import TaskDesk
 from grader.running import in_grader, system
 from grader.measuring.speedup import SpeedupPlan, plan_for
 from grader.reporting.shown_output import check_output
@@ -34,6 +35,7 @@ from grader.reporting.verdicts import (ANY_CALL, IMPORT_FAILED, MODULE_MISSING, 
 from grader.running.outcomes import IMPORT_HUNG
 from student_runtime import agent
 from student_runtime.instruments import started
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog
 
 KINDS = ("correctness", "speedup", "race", "hygiene")
@@ -70,8 +72,9 @@ class CheckReport:
 class _Run:
     """This suite process's state: where events go, the student's process and its module."""
 
-    def __init__(self, env: SuiteEnv) -> None:
+    def __init__(self, env: SuiteEnv, desk: TaskDesk | None) -> None:
         self.env = env
+        self.desk = desk
         self.events = open(env.events_path, "a", encoding="utf-8", buffering=1)
         # faulthandler writes here, not to stderr, which pytest captures and would lose on exit.
         self.watchdog = open(env.watchdog_path, "w", encoding="utf-8")
@@ -80,6 +83,7 @@ class _Run:
             module=f"{env.package}.{env.topic}", start_method=env.start_method,
             scratch=Path(env.scratch_dir), python_cpu_count=env.python_cpu_count or None,
             run_as=system.student_user_named(env.student_user),
+            task_desk=desk.address if desk else None,
             extra_paths=tuple(p for p in os.environ.get(STUDENT_PATH, "").split(os.pathsep) if p)))
         self.student_file = Path(env.package_dir) / f"{env.topic}.py"
         self.module = None
@@ -125,6 +129,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # The kit's own runs beside the student's (baselines) use the same start method.
     multiprocessing.set_start_method(env.start_method, force=True)
+    desk = _open_task_desk(env)
     if env.start_method == "forkserver":
         # Warm now, so that the kit's first run beside the student's is not charged its start.
         from multiprocessing import forkserver
@@ -132,7 +137,24 @@ def pytest_configure(config: pytest.Config) -> None:
         forkserver.ensure_running()
     # A student's process that forks twice is adopted here, not by init, and is found and killed.
     system.become_subreaper()
-    _run = _Run(env)
+    _run = _Run(env, desk)
+
+
+def _open_task_desk(env: SuiteEnv) -> TaskDesk | None:
+    """The desk where tasks' notes arrive with their sender named by the system, if it can.
+
+    The kit's own tasks, run beside the student's, note there too: this process and its
+    workers (the forkserver included, started after this) have its address.
+    """
+    if not task_desk.desk_possible():
+        return None
+    try:
+        desk = task_desk.TaskDesk(Path(env.scratch_dir), system.student_user_named(env.student_user))
+    except OSError:
+        return None
+    os.environ[notes.DESK_VARIABLE] = desk.address
+    notes.read_from(desk)
+    return desk
 
 
 def _check_marker(item: pytest.Item) -> tuple[str, int]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
@@ -63,7 +63,7 @@ class BlockTransform:
     def __call__(self, block) -> None:
         import numpy as np
 
-        start, cpu_start = time.monotonic(), time.thread_time()
+        start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
         if self.passes:
             scratch = np.empty_like(block)
             for _ in range(self.passes):
@@ -72,9 +72,7 @@ class BlockTransform:
         block += 1
         end, cpu_end = time.monotonic(), time.thread_time()
         TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
-        line = f"{os.getpid()} {int(in_shared_memory(block))} {block.size}\n"
-        with open(Path(self.log_dir) / f"{os.getpid()}.blocks", "a", encoding="ascii") as file:
-            file.write(line)
+        notes.note(self.log_dir, "blocks", f"{int(in_shared_memory(block))} {block.size}")
 
     @staticmethod
     def expected(values):
@@ -84,11 +82,10 @@ class BlockTransform:
     def blocks(self) -> list[tuple[int, bool, int]]:
         """(pid, in shared memory, elements) for every block transformed so far."""
         found = []
-        for path in Path(self.log_dir).glob("*.blocks"):
-            for line in path.read_text(encoding="ascii").splitlines():
-                fields = line.split()
-                if len(fields) == 3:
-                    found.append((int(fields[0]), fields[1] == "1", int(fields[2])))
+        for block in notes.noted(self.log_dir, "blocks"):
+            fields = block.text.split()
+            if len(fields) == 2:
+                found.append((block.pid, fields[0] == "1", int(fields[1])))
         return found
 
 

@@ -26,7 +26,7 @@ class StaggeredSquare:
         self.default_pause_s = default_pause_s
 
     def __call__(self, x: int) -> int:
-        start = time.monotonic()
+        start = TaskLog(self.log_dir).begin()
         time.sleep(self.pauses.get(x, self.default_pause_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return x * x
@@ -85,7 +85,7 @@ class WaitsForATask:
         self.patience_s = patience_s
 
     def __call__(self) -> int:
-        start = time.monotonic()
+        start = TaskLog(self.log_dir).begin()
         deadline = start + self.patience_s
         finished = len(TaskLog(self.task_log_dir).read())
         while finished == 0 and time.monotonic() < deadline:

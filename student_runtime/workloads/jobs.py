@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
@@ -40,17 +41,15 @@ class SquareOrReject:
         Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __call__(self, x: int) -> int:
-        start = time.monotonic()
-        with open(Path(self.log_dir) / f"{os.getpid()}.started", "a", encoding="ascii") as file:
-            file.write(f"{x}\n")
+        start = TaskLog(self.log_dir).begin()
+        notes.note(self.log_dir, "started", str(x))
         time.sleep(self.pauses.get(x, self.default_pause_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return self.outcome(x)
 
     def started_items(self) -> set[int]:
         """The items whose task has started so far, in any process."""
-        return {int(line) for path in Path(self.log_dir).glob("*.started")
-                for line in path.read_text(encoding="ascii").split()}
+        return {int(started.text) for started in notes.noted(self.log_dir, "started")}
 
     def outcome(self, x: int) -> int:
         """What a call gives, computed here and now: the result, or the exception it raises."""
@@ -82,21 +81,18 @@ class ProgressLog:
         Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __call__(self, done, total) -> None:
-        line = f"{os.getpid()} {threading.get_ident()} {time.monotonic()!r} {done!r} {total!r}\n"
-        with open(Path(self.log_dir) / f"{os.getpid()}.progress", "a", encoding="utf-8") as file:
-            file.write(line)
+        notes.note(self.log_dir, "progress", f"{threading.get_ident()} {done!r} {total!r}")
 
     def calls(self) -> list[ProgressCall]:
         """Every call noted so far, in the order they were made."""
         found = []
-        for path in Path(self.log_dir).glob("*.progress"):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                fields = line.split(" ", 4)
-                if len(fields) == 5:
-                    pid, thread, at, done, total = fields
-                    found.append(ProgressCall(int(pid), int(thread), float(at), _value(done),
-                                              _value(total)))
-        return sorted(found, key=lambda call: call.at)
+        for call in notes.noted(self.log_dir, "progress"):
+            fields = call.text.split(" ", 2)
+            if len(fields) == 3:
+                thread, done, total = fields
+                found.append(ProgressCall(call.pid, int(thread), call.at, _value(done),
+                                          _value(total)))
+        return found
 
 
 def _value(text: str):

@@ -127,7 +127,7 @@ class OutOfOrder:
 
     def __call__(self, x: int) -> int:
         self._meet_a_second_worker()
-        start = time.monotonic()
+        start = TaskLog(self.log_dir).begin()
         time.sleep(max(0.0, (self.last - x) * self.step_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return x * x

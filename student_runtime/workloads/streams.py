@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The exit code of a consumer that the handler kills mid-stream, as the operating system or a
@@ -80,9 +81,7 @@ class Batch:
             if pacing and index:
                 pacing = self._wait_until_handled(item_key(self.items[index - 1]))
                 time.sleep(self.pause_s)
-            log = Path(self.log_dir) / f"{os.getpid()}.produced"
-            with open(log, "a", encoding="ascii") as file:
-                file.write(f"{item_key(item)}\n")
+            notes.note(self.log_dir, "produced", str(item_key(item)))
             yield item
 
     def _wait_until_handled(self, key: int) -> bool:
@@ -97,11 +96,8 @@ class Batch:
 
 def produced(log_dir: str | os.PathLike) -> list[tuple[int, int]]:
     """(pid, key) for every item the batches logged in log_dir gave out."""
-    found = []
-    for path in Path(log_dir).glob("*.produced"):
-        found += [(int(path.stem), int(line)) for line in path.read_text(encoding="ascii").split()
-                  if line != "None"]
-    return found
+    return [(given.pid, int(given.text)) for given in notes.noted(log_dir, "produced")
+            if given.text != "None"]
 
 
 class RecordingHandler:
@@ -129,7 +125,7 @@ class RecordingHandler:
         Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __call__(self, item) -> None:
-        start = time.monotonic()
+        start = TaskLog(self.log_dir).begin()
         key = item_key(item)
         if key is None:
             self._note("not_items", "sentinel" if item is None else type(item).__name__)
@@ -142,8 +138,7 @@ class RecordingHandler:
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=key))
 
     def _note(self, kind: str, what: str) -> None:
-        with open(Path(self.log_dir) / f"{os.getpid()}.{kind}", "a", encoding="ascii") as file:
-            file.write(f"{what}\n")
+        notes.note(self.log_dir, kind, what)
 
     def _meet_the_others(self) -> None:
         if self.rendezvous < 2:
@@ -170,15 +165,11 @@ class HandlingLog:
 
     def not_items(self) -> Counter:
         """What handle() was given that is not an item ("sentinel", or a type name), counted."""
-        found = Counter()
-        for path in Path(self.log_dir).glob("*.not_items"):
-            found.update(path.read_text(encoding="ascii").split())
-        return found
+        return Counter(given.text for given in notes.noted(self.log_dir, "not_items"))
 
     def died(self) -> list[tuple[int, int]]:
         """(pid, key) of every process the handler killed."""
-        return [(int(path.stem), int(path.read_text(encoding="ascii").split()[0]))
-                for path in Path(self.log_dir).glob("*.died")]
+        return [(died.pid, int(died.text)) for died in notes.noted(self.log_dir, "died")]
 
 
 def tally(expected_keys, handled_keys) -> tuple[list[int], dict[int, int]]:

@@ -1,8 +1,8 @@
 """CPU-bound tasks that suites hand to student code, and the log where they record their runs.
 
 Everything here is importable by name, so that it pickles and runs under fork, spawn and
-forkserver alike. Records go to files, not to shared objects: any process can append a line to a
-file, whichever start method created it and whoever its parent is.
+forkserver alike. Tasks log their runs through `notes`, which any process can write, whichever
+start method created it and whoever its parent is.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from student_runtime.workloads import notes
 
 
 def spin(iterations: int, seed: int = 0) -> int:
@@ -84,36 +86,63 @@ class TaskRecord:
 
 
 class TaskLog:
-    """A directory where tasks append their TaskRecords, one file per process."""
+    """A folder where tasks note when they begin and end (see `notes`), read back as TaskRecords.
+
+    A task calls `begin()` as it starts and `write()` as it ends. Read from the grader's desk,
+    a record's pid is the one the operating system named and its times are the desk's: a record
+    with no begin() before it starts when it ends.
+    """
 
     def __init__(self, directory: str | os.PathLike) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
+    def begin(self) -> float:
+        """Note that a task begins in this thread; return the moment (time.monotonic())."""
+        at = time.monotonic()
+        notes.note(self.directory, "begin", str(threading.get_ident()), at, keep_file=False)
+        return at
+
     def write(self, record: TaskRecord) -> None:
-        """Append one record; a single short write to a file opened for appending is atomic."""
+        """Note that a task has ended, with its record."""
         item = "-" if record.item is None else record.item
-        line = (f"{record.pid} {record.thread} {record.start!r} {record.end!r} {record.cpu_s!r} "
-                f"{item}\n")
-        with open(self.directory / f"{record.pid}.log", "a", encoding="ascii") as file:
-            file.write(line)
+        notes.note(self.directory, "log",
+                   f"{record.thread} {record.start!r} {record.cpu_s!r} {item}", record.end)
 
     def read(self, order: str = "start") -> list[TaskRecord]:
         """Every complete record written so far, in the order tasks started (or "end"ed)."""
+        begins = _begins_by_thread(notes.noted(self.directory, "begin"))
+        last_end: dict[tuple[int, int], float] = {}
         records = []
-        for path in self.directory.glob("*.log"):
-            for line in path.read_text(encoding="ascii").splitlines():
-                fields = line.split()
-                if len(fields) == 6:
-                    pid, thread = int(fields[0]), int(fields[1])
-                    start, end, cpu = (float(f) for f in fields[2:5])
-                    item = None if fields[5] == "-" else int(fields[5])
-                    records.append(TaskRecord(pid, thread, start, end, cpu, item))
+        for ended in notes.noted(self.directory, "log"):
+            fields = ended.text.split()
+            if len(fields) != 4:
+                continue
+            thread, claimed_start, cpu = int(fields[0]), float(fields[1]), float(fields[2])
+            item = None if fields[3] == "-" else int(fields[3])
+            start = claimed_start
+            if notes.from_desk():
+                # The task's own begin: the last one in its thread since that thread's last end.
+                since = last_end.get((ended.pid, thread), float("-inf"))
+                own = [at for at in begins.get((ended.pid, thread), ()) if since <= at <= ended.at]
+                start = own[-1] if own else ended.at
+                last_end[(ended.pid, thread)] = ended.at
+            records.append(TaskRecord(ended.pid, thread, start, ended.at, cpu, item))
         return sorted(records, key=lambda r: r.end if order == "end" else r.start)
 
     def clear(self) -> None:
-        for path in self.directory.glob("*.log"):
-            path.unlink()
+        notes.forget(self.directory, "log")
+        notes.forget(self.directory, "begin")
+
+
+def _begins_by_thread(begins: list[notes.Note]) -> dict[tuple[int, int], list[float]]:
+    found: dict[tuple[int, int], list[float]] = {}
+    for begun in begins:
+        try:
+            found.setdefault((begun.pid, int(begun.text)), []).append(begun.at)
+        except ValueError:
+            continue
+    return found
 
 
 class TimedWork:
@@ -135,7 +164,7 @@ class TimedWork:
         self.modulus = modulus
 
     def __call__(self, seed: int, delay_s: float = 0.0) -> int:
-        start, cpu_start = time.monotonic(), time.thread_time()
+        start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
         if delay_s:
             time.sleep(delay_s)
         result = self._work(seed)
@@ -183,7 +212,7 @@ class ChunkCountingFunction:
 
     def receiving_pids(self) -> set[int]:
         """The processes that received at least one chunk."""
-        return {int(path.stem) for path in Path(self.log_dir).glob("*.chunks")}
+        return notes.noting_processes(self.log_dir, "chunks")
 
 
 _waited_for_a_peer = False
@@ -193,8 +222,7 @@ def _received_chunk(func, log_dir: str, rendezvous_s: float) -> ChunkCountingFun
     """Unpickling in a worker: note this worker, and on its first chunk wait for a second one."""
     global _waited_for_a_peer
     directory = Path(log_dir)
-    with open(directory / f"{os.getpid()}.chunks", "a", encoding="ascii") as file:
-        file.write("1\n")
+    notes.note(directory, "chunks")
     if not _waited_for_a_peer:
         _waited_for_a_peer = True
         deadline = time.monotonic() + rendezvous_s
@@ -248,7 +276,7 @@ class PausedSquare:
         self.longest_pause_s = longest_pause_s
 
     def __call__(self, x: int) -> int:
-        start = time.monotonic()
+        start = TaskLog(self.log_dir).begin()
         time.sleep(max(0.0, self.longest_pause_s - self.STEP_S * x))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), 0.0))
         return x * x

@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
@@ -25,7 +26,7 @@ class WaitingSquare:
         self.pause_s = pause_s
 
     def __call__(self, x: int) -> int:
-        start, cpu_start = time.monotonic(), time.thread_time()
+        start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
         time.sleep(self.pause_s)
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(),
                                                     time.thread_time() - cpu_start))
@@ -68,16 +69,14 @@ class SlowSquare:
         self.slow = None if slow is None else frozenset(slow)
 
     def __call__(self, x: int) -> int:
-        with open(Path(self.log_dir) / f"{os.getpid()}.started", "a", encoding="ascii") as file:
-            file.write(f"{x}\n")
+        notes.note(self.log_dir, "started", str(x))
         if self.slow is None or x in self.slow:
             time.sleep(self.pause_s)
         return x * x
 
     def started(self) -> int:
         """How many tasks have started so far."""
-        return sum(len(path.read_text(encoding="ascii").split())
-                   for path in Path(self.log_dir).glob("*.started"))
+        return len(notes.noted(self.log_dir, "started"))
 
 
 class LookupTable(dict):
@@ -89,8 +88,7 @@ class LookupTable(dict):
         Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __getitem__(self, key):
-        with open(Path(self.log_dir) / f"{os.getpid()}.lookups", "a", encoding="ascii") as file:
-            file.write("1\n")
+        notes.note(self.log_dir, "lookups")
         return super().__getitem__(key)
 
     def lookup_pids(self) -> set[int]:
@@ -100,4 +98,4 @@ class LookupTable(dict):
 
 def lookup_pids(log_dir: str | os.PathLike) -> set[int]:
     """The processes that looked at least one key up in a LookupTable logging to log_dir."""
-    return {int(path.stem) for path in Path(log_dir).glob("*.lookups")}
+    return notes.noting_processes(log_dir, "lookups")

@@ -96,7 +96,7 @@ class RecordingMapper:
         self.log_dir = str(log_dir)
 
     def __call__(self, chunk):
-        start, cpu_start = time.monotonic(), time.thread_time()
+        start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
         result = self.func(chunk)
         end, cpu_end = time.monotonic(), time.thread_time()
         TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
