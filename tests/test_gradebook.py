@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader import __version__
+from grader.reporting.scorecard import SCHEMA_VERSION
 from grader.instructors import class_report, gradebook
 from grader.instructors.collect import collect
 from grader.instructors.gradebook import (FEW_CPUS, GRADER_EDITED, OTHER_KIT_VERSION,
@@ -45,16 +46,15 @@ def reference(key: bytes | None = None) -> Reference:
 
 def card(login: str | None = "alice", generated_at: str = "2026-11-25T20:05:25+00:00",
          **edits) -> dict:
-    """The sample scorecard as an honest schema 1.2 card of the reference's kit."""
+    """The sample scorecard as an honest card of the reference's kit."""
     made = copy.deepcopy(SAMPLE)
-    made.update(schema_version="1.3", kit_version=__version__, generated_at=generated_at,
+    made.update(schema_version=SCHEMA_VERSION, kit_version=__version__, generated_at=generated_at,
                 student={"name": None, "login": login, "repository": None, "commit": "abc123",
                          "source": "environment"})
     made["integrity"] = {"suites": dict(PUBLIC),
                          "graded_files": {t: STUDENT_FILE for t in PUBLIC},
                          "grader": "9" * 64, "suites_source": "public", "suites_dir": "suites",
-                         "isolation": {"mode": "separate-user", "user": "grade-student", "note": ""},
-                         "in_grader_topics": []}
+                         "isolation": {"mode": "separate-user", "user": "grade-student", "note": ""}}
     made.update(edits)
     return made
 

@@ -174,6 +174,7 @@ def isolation_flag(integrity: dict) -> str:
     mode = (integrity.get("isolation") or {}).get("mode", "unknown (made before kit layout 1.3)")
     if mode != "separate-user":
         reasons.append(f"isolation {mode}")
+    # Cards of layout 1.3 name the topics whose suite still imported the student's module.
     in_grader = integrity.get("in_grader_topics") or []
     if in_grader:
         reasons.append(f"judged inside the grading process: {', '.join(in_grader)}")

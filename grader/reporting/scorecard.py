@@ -21,7 +21,7 @@ from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 from grader.topics import Topic
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 UNKNOWN_STUDENT = {"name": None, "login": None, "repository": None, "commit": None,
                    "source": "unknown"}
@@ -155,15 +155,7 @@ def integrity(runs: list[TopicRun], settings: Settings) -> dict:
         "suites_dir": str(settings.suites_dir),
         "isolation": settings.isolation.as_record() if settings.isolation else {
             "mode": "not-decided", "user": None, "note": "no topic was graded"},
-        "in_grader_topics": [run.topic.id for run in runs
-                             if judged_in_grader(settings.suite_path(run.topic))],
     }
-
-
-def judged_in_grader(suite_path: Path) -> bool:
-    """Whether this suite still calls the student's module inside the grading process
-    (running/in_grader.py): its verdicts then rest on evidence the student's code could write."""
-    return suite_path.is_file() and "exercise_in_grader" in suite_path.read_text(encoding="utf-8")
 
 
 def focus(settings: Settings) -> dict | None:

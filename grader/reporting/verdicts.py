@@ -253,13 +253,6 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
     if isinstance(error, OutputFlood):
         return {"outcome": "failed", "message": OUTPUT_FLOOD.format(
             limit=error.limit_bytes // (1024 * 1024))}
-    if "pytest-timeout" in str(error):
-        # A suite that still calls the student's code inside the grading process (in_grader).
-        call = blocking_call(excinfo.tb)
-        return {"outcome": "timeout", "message": STUCK_MESSAGE.format(
-            timeout=timeout_s, where=where(excinfo.tb, student_file),
-            waiting=f", waiting in {call}()" if call else "",
-            advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
     if (isinstance(error, StudentException) and error.is_a(NotImplementedError)) or \
             isinstance(error, NotImplementedError):
         return {"outcome": "failed", "not_started": True,

@@ -49,14 +49,12 @@ def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: boo
     ]
 
 
-def make_import_root(target: Target, workdir: Path) -> Path:
+def make_import_root(workdir: Path) -> Path:
     """A folder in workdir holding the grader and the kit's student-side code, for the suite's
     path. Putting their parent folders on the path would make their siblings importable too.
     """
     root = workdir / IMPORT_ROOT
     root.mkdir()
-    # Only for the suites not yet moved to the student's process (running/in_grader.py).
-    system.link_directory(target.package_dir, root / target.package)
     system.link_directory(GRADER_DIR, root / GRADER_DIR.name)
     system.link_directory(STUDENT_RUNTIME_DIR, root / STUDENT_RUNTIME_DIR.name)
     return root
@@ -188,7 +186,7 @@ def run_topic(topic: Topic, settings: Settings,
     with tempfile.TemporaryDirectory(prefix=f"grade-{topic.id}-") as tmp, \
             tempfile.TemporaryDirectory(prefix=f"grade-student-{topic.id}-") as student_tmp:
         workdir, scratch = Path(tmp), Path(student_tmp)
-        import_root = make_import_root(settings.target, workdir)
+        import_root = make_import_root(workdir)
         segments_before = system.shared_memory_segments(semaphores=True)
         children_before = system.child_pids()
         started = time.monotonic()

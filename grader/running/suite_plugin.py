@@ -24,7 +24,7 @@ import pytest
 
 from grader.measuring import leftovers, task_desk
 from grader.measuring.task_desk import TaskDesk
-from grader.running import in_grader, system
+from grader.running import system
 from grader.measuring.speedup import SpeedupPlan, plan_for
 from grader.reporting.shown_output import check_output
 from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentProcess,
@@ -46,9 +46,6 @@ IMPORT_TIMEOUT_S = 10.0
 # The student's calls end at the check's limit; pytest-timeout, and after it faulthandler, are
 # there only for a fault of the grader's own.
 BACKSTOP_GRACE_S = 5.0
-# Where the student's code runs in this process, pytest-timeout gets this long to interrupt it;
-# code stuck in C holding the GIL is then ended by faulthandler, with the whole process.
-IN_GRADER_BACKSTOP_S = 3.0
 LEFTOVER_GRACE_S = 0.5
 # How long the student's process gets to name what it left running.
 NAMING_TIMEOUT_S = 2.0
@@ -88,9 +85,6 @@ class _Run:
         self.student_file = Path(env.package_dir) / f"{env.topic}.py"
         self.module = None
         self.module_generation = 0
-        # Suites not yet moved to the student's process (in_grader) import the module here.
-        self.in_grader = False
-        self.module_here = None
         # Named by the student's process right after each import, while it still answers.
         self.module_pools: list[str] = []
         self.import_error: str | None = None
@@ -112,8 +106,6 @@ class _Run:
 
     def pools_at_module_level(self) -> list[str]:
         """The module's globals that hold a pool: a pitfall that messages point out."""
-        if self.in_grader:
-            return self.module_here.pools_at_module_level() if self.module_here else []
         return self.module_pools
 
 
@@ -177,14 +169,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         checks.append({"name": check_name(item), "kind": kind, "points": points})
     _run.emit("collected", checks=checks)
     _run.emit("importing", module=_run.student.config.module)
-    _run.in_grader = any("exercise_in_grader" in getattr(item, "fixturenames", ())
-                         for item in session.items)
-    if _run.in_grader:
-        _run.import_error, _run.module_here = in_grader.import_here(
-            _run.student.config.module, _run.env.package, _run.student_file,
-            _run.env.check_timeout_override_s or IMPORT_TIMEOUT_S, _run.watchdog)
-    else:
-        _run.student_module()
+    _run.student_module()
     _run.emit("imported", ok=_run.import_error is None, message=_run.import_error or "",
               hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
 
@@ -238,17 +223,6 @@ def exercise():
 
 
 @pytest.fixture
-def exercise_in_grader():
-    """The student's module imported into this process (suites not yet moved; see in_grader)."""
-    if _run is None:
-        pytest.skip("not running under the grader")
-    if _run.module_here is None:
-        raise ImportProblem(_run.import_error,
-                            hung=_run.import_error == IMPORT_HUNG.format(module=_run.student.config.module))
-    return _run.module_here
-
-
-@pytest.fixture
 def student():
     """The student's process: `student.call(func, ...)` runs a kit function there."""
     if _run is None:
@@ -297,9 +271,6 @@ def task_log(scratch: Path) -> TaskLog:
 def _student_leftovers() -> list:
     """The student's processes still running after a check, other than its process's helpers."""
     student = _run.student
-    if _run.in_grader:
-        # Only this process's own forkserver and resource tracker are meant to outlive a check.
-        return system.live_descendants(exclude=system.multiprocessing_helpers())
     if not student.alive():
         return []
     return system.student_leftovers(student.proc.pid, student.config.run_as)
@@ -338,8 +309,6 @@ def _leftover_guard():
 def _names_of_leftovers() -> tuple[dict, list[str]]:
     """What the student's process says about the processes it started (for the message only)."""
     pools = _run.pools_at_module_level()
-    if _run.in_grader:
-        return leftovers.labels_from(started.started_processes()), pools
     try:
         labels = _run.student.call(started.started_processes, timeout_s=NAMING_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - naming is a courtesy; a stuck process is killed anyway
@@ -359,11 +328,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if _run is None:
         return
     for item in items:
-        # pytest-timeout reads the closest timeout marker: put ours first. It stops a check
-        # only where the student's code runs in this process (in_grader); elsewhere the
-        # student's calls end at the limit, and it is there for a fault of the grader's.
-        grace = 0.0 if "exercise_in_grader" in item.fixturenames else BACKSTOP_GRACE_S
-        item.add_marker(pytest.mark.timeout(check_timeout(item) + grace), append=False)
+        # pytest-timeout reads the closest timeout marker: put ours first. The student's calls
+        # end at the check's limit; this is there for a fault of the grader's own.
+        item.add_marker(pytest.mark.timeout(check_timeout(item) + BACKSTOP_GRACE_S), append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -376,7 +343,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
     _run.student.deadline_s = limit
     _run.student.deadline = time.monotonic() + limit
     _run.output_offset = _run.student.output_sizes()
-    backstop = limit + (IN_GRADER_BACKSTOP_S if _run.in_grader else 2 * BACKSTOP_GRACE_S)
+    backstop = limit + 2 * BACKSTOP_GRACE_S
     faulthandler.dump_traceback_later(backstop, exit=True, file=_run.watchdog)
     try:
         yield
@@ -387,7 +354,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    outcome = yield
+    yield
     if _run is None:
         return
     phases = _run.phases.setdefault(item.nodeid, {"duration": 0.0})
@@ -406,11 +373,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                 names="`, `".join(module_pools)))
         verdict = check_verdict(phases, report.summary, report.metrics, _run.student_file,
                                 check_timeout(item), advice)
-        if _run.in_grader:
-            captured = outcome.get_result()
-            printed, errors = captured.capstdout, captured.capstderr
-        else:
-            printed, errors = _run.student.output_since(getattr(_run, "output_offset", (0, 0)))
+        printed, errors = _run.student.output_since(getattr(_run, "output_offset", (0, 0)))
         _run.emit("check", name=check_name(item), duration_s=round(phases.pop("duration"), 3),
                   stdout=check_output(printed, suite_source),
                   stderr=check_output(errors, suite_source), **verdict)

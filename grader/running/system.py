@@ -107,20 +107,6 @@ def multiprocessing_helpers() -> set[int]:
     return helpers
 
 
-def live_descendants(exclude: set[int] = frozenset()) -> list[psutil.Process]:
-    """This process's descendants that are still running (zombies are finished, not running)."""
-    alive = []
-    for child in psutil.Process().children(recursive=True):
-        if child.pid in exclude:
-            continue
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE:
-                alive.append(child)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
-
-
 def kill_processes(procs: list[psutil.Process], grace_s: float = 0.0) -> list[int]:
     """Kill these processes after an optional grace period; return the pids that were killed."""
     if grace_s:
