@@ -24,6 +24,8 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 # Deeper than any answer a check asks for, shallow enough for the decoder's recursion.
 MAX_DEPTH = 64
 _HEADER = struct.Struct(">Q")
+# What a frame adds to its payload on the wire.
+FRAME_OVERHEAD = _HEADER.size
 _NUMERIC_KINDS = "biufc"
 
 

@@ -57,7 +57,7 @@ REFERENCE = run()
 @pytest.mark.parametrize("changes, words", [
     (dict(worker_pids=0, threads=2, ran_in_parent=True, speedup=0.98, threads_cpu_overlap=1.0),
      "take turns on the GIL"),
-    (dict(worker_pids=0, threads=1, ran_in_parent=True, speedup=1.0), "inside the grading process"),
+    (dict(worker_pids=0, threads=1, ran_in_parent=True, speedup=1.0), "inside the calling process"),
     (dict(max_concurrency=1, speedup=0.9), "never two at once"),
     (dict(worker_pids=1, threads=1, max_concurrency=1, speedup=1.0), "single worker process"),
     (dict(worker_pids=1, threads=1, max_concurrency=2, speedup=1.9), "single worker process"),
@@ -74,7 +74,7 @@ def test_wrong_evidence_fails_with_a_reason(changes, words):
 
 def test_threads_that_really_ran_in_parallel_are_told_apart_from_the_gil():
     # Recorded on a free-threaded build or with InterpreterPoolExecutor (Python 3.14): threads
-    # of the grading process kept two CPUs busy at once.
+    # of the calling process kept two CPUs busy at once.
     recorded = [TaskRecord(PARENT, 1, 0.0, 1.0, 0.98), TaskRecord(PARENT, 2, 0.0, 1.0, 0.97)]
     evidence = evidence_from(recorded, wall_s=1.02, parent_cpu_s=1.95, parent_pid=PARENT)
     assert evidence.threads_cpu_overlap == pytest.approx(1.95)

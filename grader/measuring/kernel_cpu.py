@@ -2,19 +2,49 @@
 
 Task records are written by the student's process and can say anything; the kernel's
 accounting of that process and of every process it started cannot be written by it. A sampler
-thread reads it (psutil) a few times a second while the run lasts, so that a worker that exits
-before the run ends is still counted, up to its last sample.
+thread reads it (psutil) twenty times a second while the run lasts, so that a worker that exits
+before the run ends is still counted, up to its last sample. The kernel also counts the bytes
+each process writes (`written_bytes`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 
 SAMPLE_EVERY_S = 0.05
+# Where psutil must read every process of the machine to list a tree, it does so every few
+# samples only, so that sampling takes little of a CPU that the student's run may need.
 RESCAN_EVERY = 4
+CHILDREN_LISTED = Path("/proc/self/task").is_dir() and any(
+    (task / "children").exists() for task in Path("/proc/self/task").iterdir())
+
+
+def _descendant_pids(root_pid: int) -> list[int] | None:
+    """Every descendant of root_pid, from the children each process lists (Linux), or None
+    where processes do not list them."""
+    if not CHILDREN_LISTED:
+        return None
+    found, stack = [], [root_pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listing:
+                    children = [int(child) for child in listing.read().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            stack += children
+    return found
 
 
 def _cpu_s(proc: psutil.Process) -> float | None:
@@ -42,6 +72,16 @@ class TreeCpu:
         return sum(1 for cpu in self.descendants_cpu_s.values() if cpu >= at_least_s)
 
 
+def written_bytes(pid: int) -> int | None:
+    """How many bytes this process has passed to write() and send() so far, to any file, pipe or
+    socket, as the kernel counts them; None where it does not say (only Linux does)."""
+    try:
+        counters = psutil.Process(pid).io_counters()
+    except (psutil.Error, AttributeError, NotImplementedError):
+        return None
+    return getattr(counters, "write_chars", None)
+
+
 class TreeCpuSampler:
     """Samples the CPU of root_pid and its descendants from start() to stop()."""
 
@@ -55,24 +95,40 @@ class TreeCpuSampler:
 
     def _sample(self, rescan: bool = True) -> None:
         if rescan or not self._procs:
-            try:
-                self._procs = [self.root, *self.root.children(recursive=True)]
-            except psutil.Error:
-                self._procs = [self.root]
+            self._procs = self._tree()
         for proc in self._procs:
             cpu = _cpu_s(proc)
             if cpu is not None:
                 self._first.setdefault(proc.pid, 0.0 if self._started else cpu)
                 self._last[proc.pid] = cpu
 
+    def _tree(self) -> list[psutil.Process]:
+        """The root and its descendants. On Linux each process lists its own children, which
+        is cheap enough to read at every sample, so that a short-lived worker is not missed;
+        elsewhere psutil reads every process of the machine, which is done less often."""
+        pids = _descendant_pids(self.root.pid)
+        if pids is None:
+            try:
+                return [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return [self.root]
+        known = {proc.pid: proc for proc in self._procs}
+        tree = [self.root]
+        for pid in pids:
+            proc = known.get(pid)
+            if proc is None:
+                try:
+                    proc = psutil.Process(pid)
+                except psutil.Error:
+                    continue
+            tree.append(proc)
+        return tree
+
     def _run(self) -> None:
-        # Listing the tree reads every process of the machine; reading one process's CPU is
-        # cheap. The tree is listed less often, so that sampling takes little of a CPU that the
-        # student's run may need.
         count = 0
         while not self._stop.wait(SAMPLE_EVERY_S):
             count += 1
-            self._sample(rescan=count % RESCAN_EVERY == 0)
+            self._sample(rescan=CHILDREN_LISTED or count % RESCAN_EVERY == 0)
 
     def start(self) -> "TreeCpuSampler":
         # What existed before the run is charged only for what it used during it; a process

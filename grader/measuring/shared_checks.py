@@ -16,7 +16,7 @@ from student_runtime.workloads.tasks import TaskLog, TimedWork
 ORDERED_RESULTS = "Return every result, in the order of the items."
 
 
-def assert_not_in_grading_process(records, call: str, advice: str,
+def assert_not_in_calling_process(records, call: str, advice: str,
                                   student_pid: int | None = None) -> set[int]:
     """The pids that ran these task records; fails, with advice, when the student's own process
     (the one the grader calls into) ran any.
@@ -26,7 +26,7 @@ def assert_not_in_grading_process(records, call: str, advice: str,
     """
     pids = {record.pid for record in records}
     assert (student_pid or os.getpid()) not in pids, (
-        f"Called {call}: the tasks ran inside the grading process itself, not in worker "
+        f"Called {call}: the tasks ran inside the calling process itself, not in worker "
         f"processes. {advice}")
     return pids
 

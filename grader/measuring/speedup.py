@@ -203,14 +203,14 @@ def measure_run(run: Callable[[], object], log: TaskLog,
 
 def _threads_problem(evidence: RunEvidence, x: float) -> str:
     if evidence.threads_cpu_overlap >= PARALLEL_THREADS_CPUS or not gil_enabled():
-        return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
+        return (f"All {evidence.tasks_recorded} tasks ran inside the calling process on "
                 f"{evidence.threads} threads, which kept {evidence.threads_cpu_overlap:.1f} CPUs "
                 "busy at once: this interpreter lets threads run Python code in parallel (a "
                 "free-threaded build, or subinterpreters such as InterpreterPoolExecutor). This "
                 "topic is about processes, which run in parallel on every Python, and the same "
                 "code would take turns on the GIL on a standard build. Use multiprocessing.Pool "
                 "or Process.")
-    return (f"All {evidence.tasks_recorded} tasks ran inside the grading process on "
+    return (f"All {evidence.tasks_recorded} tasks ran inside the calling process on "
             f"{evidence.threads} threads (speedup {x:.2f}x): threads take turns on the GIL, so "
             "CPU-bound work gets no faster. Use processes (multiprocessing.Pool or Process).")
 
@@ -240,7 +240,7 @@ def structural_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
     if evidence.worker_pids == 0 and evidence.threads > 1:
         return _threads_problem(evidence, x)
     if evidence.worker_pids == 0:
-        return (f"All {evidence.tasks_recorded} tasks ran one after another inside the grading "
+        return (f"All {evidence.tasks_recorded} tasks ran one after another inside the calling "
                 f"process itself (speedup {x:.2f}x): nothing was handed to another process. "
                 "Give the tasks to worker processes.")
     if evidence.max_concurrency < 2 and evidence.worker_pids > 1:

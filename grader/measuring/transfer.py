@@ -1,22 +1,59 @@
 """What the student's process sent to other processes, and what it did with shared memory, as
 the grader reads it.
 
-The counting and watching happen in the student's process (student_runtime.instruments.pickles
-and .segments), which reports plain data; here that report is read without trusting its shape,
-and set beside what the grader can see for itself: whether a segment of that name still exists,
-and what a process attaching to it finds there. What the student's process says can fail a
-check; whether a segment outlived the call, and what it holds, the grader sees itself.
+Bytes sent: where the kernel counts what a process writes (Linux), the grader reads that count
+for the student's process, less the answers it wrote to the grader and what it printed. Elsewhere
+the pickler of the student's process counts (student_runtime.instruments.pickles), and that
+count is the process speaking about itself.
+
+Segments: a SegmentWatch in the student's process (student_runtime.instruments.segments)
+reports plain data; here that report is read without trusting its shape, and set beside what
+the grader can see for itself: whether a segment of that name still exists, and what a process
+attaching to it finds there. What the student's process says can fail a check; whether a
+segment outlived the call, and what it holds, the grader sees itself.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import shared_memory
 
-# Not yet moved to the student's process, best_practices still counts pickles in the grader.
-from student_runtime.instruments.pickles import PickledBytes, pickled_size  # noqa: F401
+from grader.measuring.kernel_cpu import written_bytes
+from grader.measuring.pitfalls import STUDENT_STOPPED
+from student_runtime.instruments.pickles import PickledBytes
+
+
+@contextmanager
+def bytes_sent(student):
+    """Count what the student's process sends to other processes during the block.
+
+    Yields a dict whose "total" (bytes) and "source" ("kernel" or "pickler") are set when the
+    block ends.
+    """
+    pickler = student.make(PickledBytes)
+    pickler.start()
+    written_before = written_bytes(student.pid)
+    answers_before, printed_before = student.answer_bytes, sum(student.output_sizes())
+    sent = {"total": 0, "source": "pickler"}
+    try:
+        yield sent
+    except STUDENT_STOPPED:
+        raise  # the count went with the student's process
+    except BaseException:
+        pickler.stop()
+        raise
+    pickled = pickler.stop()
+    written_after = written_bytes(student.pid)
+    if written_before is not None and written_after is not None:
+        answers = student.answer_bytes - answers_before
+        printed = sum(student.output_sizes()) - printed_before
+        sent.update(total=max(0, written_after - written_before - answers - printed),
+                    source="kernel")
+    else:
+        sent["total"] = pickled if isinstance(pickled, int) else 0
 
 
 @dataclass(frozen=True)

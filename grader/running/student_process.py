@@ -176,6 +176,8 @@ class StudentProcess:
         self.released: list[int] = []
         self.deadline: float | None = None
         self.deadline_s: float = 0.0
+        # Bytes of answers the student's process has written to the grader, frames and all.
+        self.answer_bytes = 0
         self._answers: queue.Queue = queue.Queue()
         self.output_path = config.scratch / "stdout.log"
         self.errors_path = config.scratch / "stderr.log"
@@ -319,6 +321,7 @@ class StudentProcess:
         frame = self._wait_for_answer(timeout_s)
         if frame is None:
             raise self._died()
+        self.answer_bytes += len(frame) + wire.FRAME_OVERHEAD
         try:
             message = wire.decode(frame)
         except wire.BadMessage as error:

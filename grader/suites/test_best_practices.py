@@ -9,16 +9,16 @@ lists the processes it left running with the operating system's help.
 
 import multiprocessing
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from grader.call_errors import StudentRaised
 from grader.reporting.feedback import mismatch
-from grader.measuring.pitfalls import (STUDENT_STOPPED, call_with_ctrl_c, pools_left_running,
+from grader.measuring.pitfalls import (call_with_ctrl_c, pools_left_running,
                                        under_every_start_method)
 from grader.reporting.verdicts import describe, pickling_problem
-from student_runtime.instruments.pickles import PickledBytes, pickled_size
+from grader.measuring.transfer import bytes_sent
+from student_runtime.instruments.pickles import pickled_size
 from student_runtime.instruments.start_methods import call_under
 from student_runtime.workloads.waiting import FailsOn, LookupTable, SlowSquare, lookup_pids
 
@@ -115,7 +115,7 @@ def check_lookup_all(exercise, student, log_dir, method: str | None = None) -> N
     expected = [data[key] for key in keys]
     assert got == expected, mismatch(call, got, expected, "Return table[key] for every key, in order.")
     assert lookup_pids(log_dir) - {student.pid}, (
-        "Every key was looked up in the grading process itself, not in the workers. Look the "
+        "Every key was looked up in the calling process itself, not in the workers. Look the "
         "keys up in a function that the pool runs.")
 
 
@@ -128,7 +128,7 @@ def test_errors_keep_their_input(exercise, student, check_report, task_log):
                         f"{len(ITEMS) - len(BAD)} results survived {len(BAD)} failing items, "
                         "each reported with its input.")
     assert student.pid not in pids, (
-        "Some items were processed in the grading process itself, not in the workers. Hand "
+        "Some items were processed in the calling process itself, not in the workers. Hand "
         "every item to the pool.")
 
 
@@ -200,42 +200,22 @@ def test_timeout_cuts_off_a_stuck_task(exercise, student, check_report, scratch)
         "from the start of the call and wait for each result only for the time left.")
 
 
-@contextmanager
-def bytes_pickled(student):
-    """Count, in the student's process, what multiprocessing pickles there during the block.
-
-    The count is the student's process speaking about itself: code that patched the counter
-    could pass this check (the kernel's count of bytes the process wrote would not be fooled).
-    """
-    sent = student.make(PickledBytes)
-    sent.start()
-    counted = {"total": 0}
-    try:
-        yield counted
-    except STUDENT_STOPPED:
-        raise  # the count went with the student's process
-    except BaseException:
-        sent.stop()
-        raise
-    counted["total"] = sent.stop()
-
-
 @pytest.mark.check("correctness", points=1, timeout=8)
 def test_table_goes_to_each_worker_once(exercise, student, check_report, scratch, tmp_path):
-    with bytes_pickled(student) as sent:
+    with bytes_sent(student) as sent:
         check_lookup_all(exercise, student, scratch / "lookups")
     total = sent["total"]
     table_bytes = pickled_size(make_table(tmp_path / "size"))
     limit = (WORKERS + 1) * table_bytes
-    check_report.record({"pickled_bytes": total, "table_bytes": table_bytes,
-                         "pickled_limit": limit},
+    check_report.record({"sent_bytes": total, "sent_counted_by": sent["source"],
+                         "table_bytes": table_bytes, "sent_limit": limit},
                         f"{total:,} bytes were sent for a {table_bytes:,}-byte table and "
                         f"{WORKERS} workers.")
     assert total <= limit, (
-        f"Your code pickled {total:,} bytes for a {table_bytes:,}-byte table, {KEYS} keys and "
-        f"{WORKERS} workers: about {total / table_bytes:.0f} copies of the table, one with "
-        "every chunk of keys. Give it to each worker once, with Pool(initializer=..., "
-        "initargs=(table,)), and store it in a module global there.")
+        f"Your code sent {total:,} bytes to its workers for a {table_bytes:,}-byte table, "
+        f"{KEYS} keys and {WORKERS} workers: about {total / table_bytes:.0f} copies of the "
+        "table, one with every chunk of keys. Give it to each worker once, with "
+        "Pool(initializer=..., initargs=(table,)), and store it in a module global there.")
 
 
 @pytest.mark.check("hygiene", points=3, timeout=15)

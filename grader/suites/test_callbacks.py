@@ -20,7 +20,7 @@ import pytest
 
 from grader.call_errors import StudentException
 from grader.measuring.callback_threads import line_in_module, thread_errors
-from grader.measuring.shared_checks import assert_not_in_grading_process
+from grader.measuring.shared_checks import assert_not_in_calling_process
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
 from student_runtime.instruments.thread_errors import ThreadErrors
@@ -107,7 +107,7 @@ def assert_ran_in_workers(log: TaskLog, call: str, student_pid: int) -> None:
     assert records, (
         f"Called {call}: it returned before any job had finished. Wait for every task and its "
         "callback: pool.close() then pool.join().")
-    assert_not_in_grading_process(
+    assert_not_in_calling_process(
         records, call, "multiprocessing.pool.ThreadPool has the same apply_async, but its "
         "workers are threads of your own process; use multiprocessing.Pool.",
         student_pid=student_pid)

@@ -14,7 +14,7 @@ from grader.call_errors import StudentException, StudentRaised
 from grader.measuring import baselines
 from grader.running import system
 from grader.reporting.feedback import mismatch, shown
-from grader.measuring.shared_checks import (assert_not_in_grading_process,
+from grader.measuring.shared_checks import (assert_not_in_calling_process,
                                             assert_parallel_map_speeds_up)
 from grader.reporting.verdicts import ANY_CALL
 from student_runtime.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash
@@ -52,7 +52,7 @@ THREADS_ADVICE = ("Submit them to a ProcessPoolExecutor (a ThreadPoolExecutor ru
 
 
 def assert_ran_in_workers(log: TaskLog, call: str, student) -> set[int]:
-    pids = assert_not_in_grading_process(log.read(), call, THREADS_ADVICE, student.pid)
+    pids = assert_not_in_calling_process(log.read(), call, THREADS_ADVICE, student.pid)
     assert pids, f"Called {call}: no task ran at all. Submit each item to the executor."
     return pids
 

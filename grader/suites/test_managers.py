@@ -69,7 +69,7 @@ def assert_not_a_proxy(student, got, call: str, copy: str) -> None:
 
 def assert_written_by_workers(report: dict, what: str, student_pid: int) -> None:
     assert set(report["writer_pids"]) - {student_pid}, (
-        f"Every write to {what} came from the grading process itself, so no other process "
+        f"Every write to {what} came from the calling process itself, so no other process "
         "updated it. Start worker processes and pass them the proxies in args=(...).")
 
 
@@ -199,7 +199,7 @@ def test_results_collected(exercise, student, check_report, task_log):
         "share, items[i::workers]; join them all before copying the list out, sorted.")
     pids = {record.pid for record in task_log.read()}
     assert student.pid not in pids, (
-        "The results were computed in the grading process itself, not in worker processes. "
+        "The results were computed in the calling process itself, not in worker processes. "
         "Start the workers as Processes, passing each the list proxy, func and its share.")
     assert len(pids) >= 2, (
         f"All {len(items)} results were computed by a single process. Start {workers} workers, "

@@ -169,7 +169,7 @@ def assert_transformed_in_workers(records, call: str, student_pid: int,
     """No item was transformed in the student's own process (the one the grader calls into):
     the transform stage ran in processes of its own."""
     assert student_pid not in {record.pid for record in records}, (
-        f"Called {call}: items were transformed inside the grading process itself, not in "
+        f"Called {call}: items were transformed inside the calling process itself, not in "
         f"transform processes{', so ' + consequence if consequence else ''}. Start `workers` "
         "Processes that run transform_stage.")
 

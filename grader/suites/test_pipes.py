@@ -173,7 +173,7 @@ def test_ask_answers_in_order(exercise, student, check_report, task_log):
     check_report.record({"worker_pids": len(pids), "answers": len(got)},
                         f"One worker process answered all {len(ASK_ITEMS)} requests, in order.")
     assert student.pid not in pids, (
-        "Every answer was computed in the grading process itself. Start a worker Process "
+        "Every answer was computed in the calling process itself. Start a worker Process "
         "running answer_requests, and send it the requests over the Pipe.")
     assert len(pids) == 1, (
         f"The answers came from {len(pids)} different processes. Start one worker and send it "
@@ -185,7 +185,7 @@ def test_ask_answers_in_order(exercise, student, check_report, task_log):
 
 # How a worker ended, when it did not end well, and what to do about it; the first that applies.
 FATES = {
-    "none": ("ask() started no process: every answer was computed in the grading process. "
+    "none": ("ask() started no process: every answer was computed in the calling process. "
              "Start a worker Process running answer_requests."),
     "hung": WORKER_NEVER_ENDED,
     "left_running": ("ask() returned while its worker was still running. Close your end of the "
@@ -307,7 +307,7 @@ def test_one_way_pipe_delivers_every_item(exercise, student, check_report, scrat
         "Return (items, exitcode): keep reading until recv() raises EOFError, however long the "
         "child takes between items; join the child and take its exitcode.")
     assert pids and student.pid not in pids, (
-        "produce ran in the grading process itself. Only the child may call produce(arg): the "
+        "produce ran in the calling process itself. Only the child may call produce(arg): the "
         "reader cannot know how many items will come, which is what EOFError is for.")
 
 

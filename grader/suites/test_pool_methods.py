@@ -18,7 +18,7 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import measure_speedup
 from student_runtime.workloads.items import StaggeredSquare, WaitsForATask
-from grader.measuring.shared_checks import assert_not_in_grading_process, puzzle_work
+from grader.measuring.shared_checks import assert_not_in_calling_process, puzzle_work
 from student_runtime.workloads.tasks import TaskLog
 
 ITEMS = [0, 1, 2, 3, 4, 5]
@@ -65,7 +65,7 @@ def take_all(results) -> list[tuple[object, float]]:
 
 def assert_ran_in_workers(records, call: str, student) -> None:
     assert records, f"{call}: no task ran at all. Hand the items to the pool's method."
-    assert_not_in_grading_process(records, call, "Hand the items to the pool's method and let the "
+    assert_not_in_calling_process(records, call, "Hand the items to the pool's method and let the "
                                                 "workers call func.", student.pid)
 
 

@@ -66,7 +66,7 @@ def test_results_from_children(exercise, student, check_report, task_log):
     pids = {record.pid for record in task_log.read()}
     check_report.record({"child_pids": len(pids - {student.pid})}, "Results came back in order.")
     assert student.pid not in pids, (
-        "The results were computed in the grading process itself, not in child processes. "
+        "The results were computed in the calling process itself, not in child processes. "
         "Start one Process per input that calls func and puts the result on a Queue.")
     got = exercise.results_from_children(func, [])
     assert got == [], mismatch("results_from_children(square, [])", got, [],

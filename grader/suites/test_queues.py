@@ -102,7 +102,7 @@ def consumer_pids(call: str, log: HandlingLog, student_pid: int,
                   producer_pids=frozenset()) -> set[int]:
     pids = {record.pid for record in log.records()}
     assert student_pid not in pids, (
-        f"Called {call}: items were handled in the grading process itself, so nothing was "
+        f"Called {call}: items were handled in the calling process itself, so nothing was "
         "consumed in parallel. Start consumer Processes that take the items off a "
         "multiprocessing Queue and call handle() on them (threads run inside your own process).")
     overlap = pids & set(producer_pids)
@@ -143,7 +143,7 @@ def test_every_item_consumed_once(exercise, student, check_report, scratch):
     makers = produced(scratch / "produced")
     producer_pids = {pid for pid, _ in makers}
     assert student.pid not in producer_pids, (
-        f"Called {call}: the batches were iterated in the grading process itself. Start one "
+        f"Called {call}: the batches were iterated in the calling process itself. Start one "
         "producer Process per batch, which iterates its batch and puts each item on the queue.")
     assert len(producer_pids) == PRODUCERS, (
         f"Called {call}: {len(producer_pids)} process(es) put the items of {PRODUCERS} batches. "

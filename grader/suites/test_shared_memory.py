@@ -1,9 +1,10 @@
 """Checks for shared_memory (lesson: Large shared data: SharedMemory).
 
 The student's code runs in a process of its own. The per-block function handed to it notes
-whether the block it was given was a view on shared memory or a private copy, and the student's
-process counts the bytes it pickles for other processes (student_runtime.instruments.pickles);
-together they tell "workers got the name" from "workers got the data" under every start method.
+whether the block it was given was a view on shared memory or a private copy, and the bytes the
+student's process sends to other processes are counted (by the kernel on Linux, see
+measuring/transfer.py); together they tell "workers got the name" from "workers got the data"
+under every start method.
 A SegmentWatch there notes which SharedMemory handles the code closed and unlinked. The grader
 itself attaches to a segment by name to see what another process would find in it, and looks
 up every segment the code created to see whether it outlived the call.
@@ -18,8 +19,7 @@ import pytest
 from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.transfer import Segments, read_segment, segment_exists
-from student_runtime.instruments.pickles import PickledBytes
+from grader.measuring.transfer import Segments, bytes_sent, read_segment, segment_exists
 from student_runtime.instruments.segments import SegmentWatch, describe_shared_array
 from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
 
@@ -152,7 +152,7 @@ def test_transform_result(exercise, student, check_report, scratch):
     check_report.record({"worker_pids": len(pids - {student.pid}), "elements": values.size},
                         f"{values.size} values were transformed in {len(pids)} processes.")
     assert student.pid not in pids, (
-        "Some slices were transformed in the grading process itself, not in worker processes. "
+        "Some slices were transformed in the calling process itself, not in worker processes. "
         "Start a Process for every slice, with transform_slice as its target.")
 
 
@@ -161,25 +161,22 @@ def test_workers_get_the_name_not_the_data(exercise, student, check_report, scra
     values = values_of(LARGE_ELEMENTS)
     given = kept_in_student(student, values)
     func = BlockTransform(scratch / "blocks")
-    counter = student.make(PickledBytes)
-    with stopped_at_the_end(student, counter):
-        counter.start()
-        got = exercise.parallel_transform(given, func, WORKERS)
-        sent = counter.stop()
-    sent = sent if isinstance(sent, int) else 0
+    # The result stays in the student's process until the count is taken: the 16 MB answer
+    # written back to the grader is not sent to a worker.
+    with bytes_sent(student) as sent:
+        result = student.call(exercise.parallel_transform, given, func, WORKERS, want="handle")
+    got = read_back(student, result)
+    sent, counted_by = sent["total"], sent["source"]
     blocks = func.blocks()
     copies = [size for _, shared, size in blocks if not shared]
     limit = int(values.nbytes * MAX_SENT_SHARE)
-    check_report.record({"array_bytes": values.nbytes, "pickled_bytes": sent,
-                         "pickled_limit": limit, "blocks": len(blocks),
-                         "blocks_not_in_shared_memory": len(copies),
-                         "pickled_bytes_cover": "what the process that ran your function pickled: "
-                         "Process args under spawn and forkserver, and queues, pipes and pools "
-                         "always"},
+    check_report.record({"array_bytes": values.nbytes, "sent_bytes": sent,
+                         "sent_counted_by": counted_by, "sent_limit": limit,
+                         "blocks": len(blocks), "blocks_not_in_shared_memory": len(copies)},
                         f"The workers got {sent:,} bytes for a {values.nbytes:,}-byte array, "
                         "and worked on it in shared memory.")
     assert sent <= limit, (
-        f"Your code pickled {sent:,} bytes to send to other processes for a "
+        f"Your code sent {sent:,} bytes to other processes for a "
         f"{values.nbytes:,}-byte array: the data itself travelled, copied through a pipe, instead "
         "of the segment's name. Send each worker only shm.name, the shape, the dtype and its "
         "slice's bounds, and let it attach with SharedMemory(name=...).")
@@ -257,7 +254,7 @@ def test_segment_released_when_a_worker_fails(exercise, student, check_report):
 
 def check_segments(segments: Segments, when: str) -> None:
     assert segments.created(), (
-        "parallel_transform created no SharedMemory segment in the grading process. Put the "
+        "parallel_transform created no SharedMemory segment in the calling process. Put the "
         "values in shared memory with create_shared_array and hand the workers its name.")
     unlinked = segments.not_unlinked()
     assert not unlinked, (
@@ -267,7 +264,7 @@ def check_segments(segments: Segments, when: str) -> None:
         + CLEANUP_ADVICE)
     unclosed = segments.not_closed()
     assert not unclosed, (
-        f"After {when}, {len(unclosed)} SharedMemory handle(s) of the grading process were "
+        f"After {when}, {len(unclosed)} SharedMemory handle(s) of the calling process were "
         f"never closed ({', '.join(h.name for h in unclosed)}): unlink() removes the name, but "
         "the memory stays mapped into the process until close(), and leaving it to the garbage "
         "collector fails silently while an array still views it. " + CLEANUP_ADVICE)

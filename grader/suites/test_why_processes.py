@@ -122,7 +122,7 @@ def test_threads_take_turns_on_cpu_work(exercise, student, check_report, speedup
     assert run.max_concurrency >= 2, (
         f"The tasks ran on {run.threads} threads but never two at once: each finished before "
         "the next began. Start (or submit) them all before you wait for any result.")
-    shown = (f"{n} CPU-bound tasks ran on {run.threads} threads of the grading process, up to "
+    shown = (f"{n} CPU-bound tasks ran on {run.threads} threads of the calling process, up to "
              f"{run.max_concurrency} at once, and kept {run.threads_cpu_overlap:.1f} CPUs busy")
     if parallel_threads:
         summary = (f"{shown}: {run.raw_speedup:.2f}x faster than serial. This interpreter runs "

@@ -183,11 +183,11 @@ class TimedWork:
 
 
 class ChunkCountingFunction:
-    """Wraps a function; counts the messages it is sent in, and which processes received them.
+    """Wraps a function, and notes every message it is sent in: the chunks the work was cut into.
 
     A Pool (or an executor's map) pickles the function once for every message it sends to a
-    worker, so the count of pickles here is the number of chunks the work was cut into. Each copy
-    unpickled in a worker notes that worker's pid in `log_dir`.
+    worker, and the worker unpickles it once per message: each unpickling notes a "chunks"
+    event in `log_dir`, from the worker that received it (`chunks_received`).
 
     Tiny tasks finish in microseconds, so one worker could take every chunk before a second one
     had even started, and a correct pool would look like a one-worker pool. So the first chunk a
@@ -198,21 +198,18 @@ class ChunkCountingFunction:
         self.func = func
         self.log_dir = str(log_dir)
         self.rendezvous_s = rendezvous_s
-        self.pickles = 0
-        self._lock = threading.Lock()
         Path(self.log_dir).mkdir(parents=True, exist_ok=True)
 
     def __call__(self, *args):
         return self.func(*args)
 
     def __reduce__(self):
-        with self._lock:
-            self.pickles += 1
         return (_received_chunk, (self.func, self.log_dir, self.rendezvous_s))
 
-    def receiving_pids(self) -> set[int]:
-        """The processes that received at least one chunk."""
-        return notes.noting_processes(self.log_dir, "chunks")
+
+def chunks_received(log_dir: str | os.PathLike) -> list[notes.Note]:
+    """One note per message a ChunkCountingFunction logging to log_dir was received in."""
+    return notes.noted(log_dir, "chunks")
 
 
 _waited_for_a_peer = False
