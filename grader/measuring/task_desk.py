@@ -45,7 +45,6 @@ class TaskDesk:
         self._lock = threading.Lock()
         self._arrivals = threading.Condition()
         self._markers_sent = self._markers_seen = 0
-        self.refused = 0
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
@@ -113,10 +112,8 @@ class TaskDesk:
                                       str(message["text"]))
                 claimed = float(message["at"])
             except (ValueError, TypeError, KeyError):
-                self.refused += 1
-                continue
+                continue  # not a note: dropped
             if not pid:
-                self.refused += 1
                 continue
             at = min(arrived, max(claimed, arrived - SLACK_S))
             with self._lock:

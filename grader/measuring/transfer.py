@@ -33,10 +33,25 @@ def bytes_sent(student):
     Yields a dict whose "total" (bytes) and "source" ("kernel" or "pickler") are set when the
     block ends.
     """
+    written_before = written_bytes(student.pid)
+    if written_before is None:
+        with _pickled(student) as sent:
+            yield sent
+        return
+    answers_before, printed_before = student.answer_bytes, sum(student.output_sizes())
+    sent = {"total": 0, "source": "kernel"}
+    yield sent
+    answers = student.answer_bytes - answers_before
+    printed = sum(student.output_sizes()) - printed_before
+    written = (written_bytes(student.pid) or written_before) - written_before
+    sent["total"] = max(0, written - answers - printed)
+
+
+@contextmanager
+def _pickled(student):
+    """Where the kernel does not count writes: what the student's process says it pickled."""
     pickler = student.make(PickledBytes)
     pickler.start()
-    written_before = written_bytes(student.pid)
-    answers_before, printed_before = student.answer_bytes, sum(student.output_sizes())
     sent = {"total": 0, "source": "pickler"}
     try:
         yield sent
@@ -46,14 +61,7 @@ def bytes_sent(student):
         pickler.stop()
         raise
     pickled = pickler.stop()
-    written_after = written_bytes(student.pid)
-    if written_before is not None and written_after is not None:
-        answers = student.answer_bytes - answers_before
-        printed = sum(student.output_sizes()) - printed_before
-        sent.update(total=max(0, written_after - written_before - answers - printed),
-                    source="kernel")
-    else:
-        sent["total"] = pickled if isinstance(pickled, int) else 0
+    sent["total"] = pickled if isinstance(pickled, int) else 0
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,6 @@ class _Run:
 
     def __init__(self, env: SuiteEnv, desk: TaskDesk | None) -> None:
         self.env = env
-        self.desk = desk
         self.events = open(env.events_path, "a", encoding="utf-8", buffering=1)
         # faulthandler writes here, not to stderr, which pytest captures and would lose on exit.
         self.watchdog = open(env.watchdog_path, "w", encoding="utf-8")

@@ -101,19 +101,29 @@ def test_counter_total(exercise, student, scratch, check_report):
                             f"{WORKERS} processes counted to {expected:,}.")
 
 
+def assert_no_lost_updates(store: ServedStore, final: int, expected: int, student_pid: int,
+                           check_report, owner: str, total: str, code: tuple[str, str]) -> None:
+    """The race checks' verdict: every increment is in the served total, written by workers.
+
+    owner names the shared object ("counter"), total what was summed ("histogram's total"),
+    code the object's name and indexing in the student's code (("hist", "[i]")).
+    """
+    check_report.record({"expected": expected, "final": final, "lost_updates": expected - final,
+                         "unlocked_writes": store.unlocked_writes, "workers": WORKERS,
+                         **writer_metrics(store, student_pid)},
+                        f"No update lost in {expected} increments with a widened race window.")
+    assert final == expected, lost_updates_message(total, final, expected, store.unlocked_writes,
+                                                   *code)
+    assert_written_by_workers(store, owner, student_pid)
+
+
 @pytest.mark.check("race", points=3, timeout=8)
 def test_counter_has_no_lost_updates(exercise, student, scratch, check_report):
     times = 25
     with served(student, scratch, 1) as store:
         exercise.count_in_parallel(ServedValue(store.address), WORKERS, times)
-        final, expected = store.values[0], WORKERS * times
-        check_report.record({"expected": expected, "final": final, "lost_updates": expected - final,
-                             "unlocked_writes": store.unlocked_writes, "workers": WORKERS,
-                             **writer_metrics(store, student.pid)},
-                            f"No update lost in {expected} increments with a widened race window.")
-        assert final == expected, lost_updates_message("counter", final, expected,
-                                                       store.unlocked_writes, "counter", ".value")
-        assert_written_by_workers(store, "counter", student.pid)
+        assert_no_lost_updates(store, store.values[0], WORKERS * times, student.pid, check_report,
+                               owner="counter", total="counter", code=("counter", ".value"))
 
 
 @pytest.mark.check("correctness", points=2, timeout=10)
@@ -139,11 +149,5 @@ def test_histogram_has_no_lost_updates(exercise, student, scratch, check_report)
     values = histogram_values(WORKERS * 30, bins * width)
     with served(student, scratch, bins) as store:
         exercise.parallel_histogram(ServedArray(store.address), values, WORKERS, width)
-        final, expected = sum(store.values), len(values)
-        check_report.record({"expected": expected, "final": final, "lost_updates": expected - final,
-                             "unlocked_writes": store.unlocked_writes, "workers": WORKERS,
-                             **writer_metrics(store, student.pid)},
-                            f"No update lost in {expected} increments with a widened race window.")
-        assert final == expected, lost_updates_message("histogram's total", final, expected,
-                                                       store.unlocked_writes, "hist", "[i]")
-        assert_written_by_workers(store, "histogram", student.pid)
+        assert_no_lost_updates(store, sum(store.values), len(values), student.pid, check_report,
+                               owner="histogram", total="histogram's total", code=("hist", "[i]"))
