@@ -113,3 +113,13 @@ def test_a_worker_that_silences_its_notes_still_pays_for_every_message(grade):
     check = graded(grade, "silences_the_desk").check("pool_map", "small_tasks_are_chunked")
     assert check["outcome"] == "failed"
     assert "charged" in check["message"] or "separate messages" in check["message"], check["message"]
+
+
+def test_patched_stand_ins_and_mirrored_counts_earn_no_race_points(grade):
+    target = str(ATTACKS / "patches_the_shared_objects")
+    managers = grade("managers", "--target", target).topic("managers")
+    for name in ("votes_counted", "votes_have_no_lost_updates", "progress_has_no_lost_updates"):
+        check = next(check for check in managers["checks"] if check["name"] == name)
+        assert check["outcome"] == "failed", (name, check["message"])
+    race = grade("callbacks", "--target", target).check("callbacks", "tracker_has_no_lost_updates")
+    assert race["outcome"] == "failed" and "read the counter" in race["message"], race["message"]

@@ -5,13 +5,13 @@ moment they ended; some raise on purpose. Results and failures must come back un
 items, and the exceptions as the jobs raised them (their types are checked by name, as the
 student's process describes them). Progress reports are logged in the caller's process and set
 beside the moments the jobs ended: each must come as its task finishes, not when it was
-submitted, nor held back behind a slower one. The tracker is a race-amplified object built in
-the student's process, where callbacks run: a read of its counters made without holding
-tracker.lock pauses, and items arrive one at a time while callbacks run, so a read-modify-write
-that the main thread and the pool's result thread both make without the lock loses updates on
-every run; each lost update is counted where it happens, so the tally, like the logs, is the
-student's process's own account. An exception that ends a thread there (a callback that
-raised) is noted in a file as it happens, and read even after a hang.
+submitted, nor held back behind a slower one. The tracker's counters and its lock are kept by
+the grader (measuring/served_store.py), so their final values and the tally of lost updates are
+the grader's own: a read of a counter made without holding tracker.lock pauses, and items arrive
+one at a time while callbacks run, so a read-modify-write that the main thread and the pool's
+result thread both make without the lock loses updates on every run, each counted where it
+happens. An exception that ends a thread there (a callback that raised) is noted in a file as
+it happens, and read even after a hang.
 """
 
 import time
@@ -20,11 +20,12 @@ import pytest
 
 from grader.call_errors import StudentException
 from grader.measuring.callback_threads import line_in_module, thread_errors
+from grader.measuring.served_store import served_store
 from grader.measuring.shared_checks import assert_not_in_calling_process
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
 from student_runtime.instruments.thread_errors import ThreadErrors
-from student_runtime.instruments.tracker import RaceAmplifiedTracker
+from student_runtime.instruments.tracker import ServedTracker
 from student_runtime.workloads.jobs import ArrivingJobs, JobRejected, ProgressLog, SquareOrReject
 from student_runtime.workloads.tasks import TaskLog
 
@@ -47,6 +48,9 @@ RACE_ITEMS = list(range(12))
 RACE_REJECTED = {3, 8, 10}
 # Shorter than the tracker's window, so that a callback comes while the main thread pauses.
 RACE_PAUSE_S = 0.004
+# How long the tracker pauses a counter read made without holding its lock.
+TRACKER_WINDOW_S = 0.015
+COUNTERS = dict.fromkeys(ServedTracker.COUNTERS, 0)
 
 CALLBACK_NEVER_CAME = (
     "Your code waited for a callback that never came. A task that raises calls error_callback, "
@@ -242,10 +246,12 @@ def test_tracker_adds_up(exercise, student, check_report, scratch):
     job, func = jobs_for(student, scratch / "jobs", default_pause_s=TRACKED_PAUSE_S,
                          rejected=TRACKED_REJECTED)
     log = TaskLog(scratch / "jobs")
-    tracker = student.make(RaceAmplifiedTracker, window_s=0.0)
     call = f"run_tracked(job, {TRACKED_ITEMS}, workers={WORKERS}, tracker)"
-    run_student(student, scratch, exercise.run_tracked, job, TRACKED_ITEMS, WORKERS, tracker)
-    at_return = tracker.snapshot()
+    with served_store(student, scratch, COUNTERS, 1, window_s=0, reentrant=False,
+                      caller_pauses=True) as store:
+        tracker = student.make(ServedTracker, store.address)
+        run_student(student, scratch, exercise.run_tracked, job, TRACKED_ITEMS, WORKERS, tracker)
+        at_return = dict(store.values)
     results, errors = tracker.results, tracker.errors
     expected = {"in_flight": 0, "done": len(TRACKED_ITEMS) - len(TRACKED_REJECTED),
                 "failed": len(TRACKED_REJECTED)}
@@ -286,25 +292,28 @@ def test_tracker_has_no_lost_updates(exercise, student, check_report, scratch):
     job, _ = jobs_for(student, scratch / "jobs", default_pause_s=RACE_PAUSE_S,
                       rejected=RACE_REJECTED)
     jobs = student.make(ArrivingJobs, RACE_ITEMS, job.started_items)
-    tracker = student.make(RaceAmplifiedTracker)
-    run_student(student, scratch, exercise.run_tracked, job, jobs, WORKERS, tracker)
-    final = tracker.snapshot()
+    with served_store(student, scratch, COUNTERS, 1, window_s=TRACKER_WINDOW_S, reentrant=False,
+                      caller_pauses=True) as store:
+        tracker = student.make(ServedTracker, store.address)
+        run_student(student, scratch, exercise.run_tracked, job, jobs, WORKERS, tracker)
+        final = dict(store.values)
     expected = {"in_flight": 0, "done": len(RACE_ITEMS) - len(RACE_REJECTED),
                 "failed": len(RACE_REJECTED)}
-    lost = tracker.lost_updates
+    lost = store.lost_updates
     # Each job is one update of in_flight up, one down, and one of done or failed.
     updates = 3 * len(RACE_ITEMS)
     check_report.record({"expected": updates, "final": updates - lost, "lost_updates": lost,
                          "expected_counters": expected, "final_counters": final,
-                         "unlocked_writes": tracker.unlocked_writes, "workers": WORKERS,
+                         "unlocked_writes": store.unlocked_writes,
+                         "read_modify_writes": store.read_modify_writes, "workers": WORKERS,
                          "jobs": len(RACE_ITEMS), "jobs_arrived_while_running": not jobs.waited_out,
-                         "threads_writing_in_flight": tracker.writer_threads("in_flight")},
+                         "threads_writing_in_flight": store.writer_threads("in_flight")},
                         f"No update lost over {len(RACE_ITEMS)} jobs, with callbacks running while "
                         "jobs were still being submitted.")
     assert lost == 0, (
         f"The tracker ended at in_flight={final['in_flight']}, done={final['done']}, "
         f"failed={final['failed']} instead of 0, {expected['done']}, {expected['failed']}: {lost} "
-        f"of its {updates} updates were lost ({tracker.unlocked_writes} writes were made without "
+        f"of its {updates} updates were lost ({store.unlocked_writes} writes were made without "
         "holding tracker.lock). Callbacks run on the pool's result thread in your process, at "
         "the same time as your main thread: both read a counter, and one wrote back over the "
         "other's change (the grader's tracker pauses reads made without the lock, so this shows "
@@ -314,3 +323,7 @@ def test_tracker_has_no_lost_updates(exercise, student, check_report, scratch):
         f"run_tracked(job, <{len(RACE_ITEMS)} arriving jobs>, workers={WORKERS}, tracker), then "
         "the tracker's counters", final, expected,
         "No update was lost, but the counts do not add up: see the check tracker_adds_up.")
+    assert store.read_modify_writes >= updates, (
+        f"Only {store.read_modify_writes} of the tracker's {updates} updates read the counter "
+        "they changed: the others set a value counted somewhere else, where no lock guards it. "
+        "Change the tracker's own counters, `tracker.done += 1`, under tracker.lock.")

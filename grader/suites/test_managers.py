@@ -1,14 +1,13 @@
 """Checks for managers (lesson: Manager for Complex Shared Objects).
 
-The dict, Namespace and Lock handed to the student's code come from a manager the suite starts
-in the student's process (student_runtime.instruments.race_manager; never in the grader, since a
-manager's server unpickles what its clients send): it serves real objects whose unlocked reads
-pause in the manager's process, widening the gap between the read and the write of
+The dict, Namespace and Lock handed to count_votes and track_progress behave like a manager's
+proxies, but the process that keeps their contents is the grader (measuring/served_store.py),
+which learns who calls from the operating system: the final counts and which processes wrote
+them are the grader's own record, never the student's processes' account. A read made without
+holding the lock pauses before it answers, widening the gap between the read and the write of
 `votes[name] += 1`, so an unlocked read-modify-write loses updates on every run, while code that
-holds the manager lock, or merges local counts once under it, never does. The manager also notes
-which processes wrote. A read through a proxy is timed, in the student's process, against a
-plain dict's, and the figure is reported. The final counts and the tallies are read through that
-manager, so they are the student's processes' own account.
+holds the lock, or merges local counts once under it, never does. A read through the stand-in
+is timed, in the student's process, against a plain dict's, and the figure words the messages.
 collect_results starts a manager of its own: its results must come back as a plain list,
 computed in worker processes, and its manager's process must have ended when it returns (the
 student's process names which of its children is a manager; the grader sees whether it runs).
@@ -21,11 +20,14 @@ from multiprocessing.managers import BaseProxy
 import pytest
 
 from grader.measuring import leftovers
-from grader.measuring.manager_races import measure_round_trip, race_manager
+from grader.measuring.proxy_costs import measure_round_trip
+from grader.measuring.served_store import ServedStore, served_store
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
 from grader.running import system
 from grader.running.student_process import Remote
+from student_runtime.instruments.served_manager import (ServedDict, ServedManagerLock,
+                                                        ServedNamespace)
 from student_runtime.instruments.started import started_processes
 from student_runtime.workloads.items import StaggeredSquare
 
@@ -56,8 +58,10 @@ def expected_votes(ballots, candidates) -> dict:
 
 
 def is_proxy(student, got) -> bool:
-    """Whether an answer is a manager's proxy (which stays in the student's process)."""
-    return isinstance(got, Remote) and student.call(isinstance, got, BaseProxy) is True
+    """Whether an answer is a manager's proxy, or the grader's stand-in for one (both are only
+    handles on an object kept in another process)."""
+    return isinstance(got, Remote) and student.call(
+        isinstance, got, (BaseProxy, ServedDict, ServedNamespace)) is True
 
 
 def assert_not_a_proxy(student, got, call: str, copy: str) -> None:
@@ -67,94 +71,98 @@ def assert_not_a_proxy(student, got, call: str, copy: str) -> None:
         f"process, and is useless once that process has shut down. Return {copy}.")
 
 
-def assert_written_by_workers(report: dict, what: str, student_pid: int) -> None:
-    assert set(report["writer_pids"]) - {student_pid}, (
+def assert_written_by_workers(store: ServedStore, what: str, student_pid: int) -> None:
+    assert store.writer_pids - {student_pid}, (
         f"Every write to {what} came from the calling process itself, so no other process "
         "updated it. Start worker processes and pass them the proxies in args=(...).")
 
 
-def lost_updates_message(what: str, expr: str, round_trip, report: dict) -> str:
+def race_metrics(store: ServedStore, expected: int, final: int) -> dict:
+    return {"expected": expected, "final": final, "lost_updates": expected - final,
+            "unlocked_writes": store.unlocked_writes, "workers": WORKERS,
+            "workers_started_together": store.workers_arrived,
+            "writer_processes": len(store.writer_pids)}
+
+
+def lost_updates_message(what: str, expr: str, round_trip, store: ServedStore) -> str:
     return LOST_UPDATES.format(what=what, expr=expr, cost=round_trip.described(),
-                               unlocked=report["unlocked_writes"])
+                               unlocked=store.unlocked_writes)
 
 
-def unlocked_note(report: dict) -> str:
+def unlocked_note(store: ServedStore) -> str:
     """A pointer to the lock when some writes were made without it, else nothing."""
-    if not report["unlocked_writes"]:
+    if not store.unlocked_writes:
         return ""
-    return (f" {report['unlocked_writes']:,} writes were made without holding the lock, so some "
+    return (f" {store.unlocked_writes:,} writes were made without holding the lock, so some "
             "updates were probably lost.")
 
 
 @pytest.mark.check("correctness", points=2, timeout=6)
-def test_votes_counted(exercise, student, check_report):
+def test_votes_counted(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(103, CANDIDATES)
-    with race_manager(student, WORKERS, window_s=0.0) as manager:
-        votes = manager.dict(dict.fromkeys(CANDIDATES, 0))
-        lock, arena = manager.Lock(), manager.arena()
+    with served_store(student, scratch, dict.fromkeys(CANDIDATES, 0), WORKERS, window_s=0,
+                      reentrant=False) as store:
+        votes = ServedDict(store.address)
         round_trip = measure_round_trip(student, votes, key=CANDIDATES[0])
-        got = exercise.count_votes(votes, lock, ballots, WORKERS)
-        report = arena.report()
+        got = exercise.count_votes(votes, ServedManagerLock(store.address), ballots, WORKERS)
+        kept = dict(store.values)
     call = f"count_votes(votes, lock, <{len(ballots)} ballots>, {WORKERS})"
     assert_not_a_proxy(student, got, call, "votes.copy(), taken after joining the workers")
     expected = expected_votes(ballots, CANDIDATES)
     assert got == expected, mismatch(
         call, got, expected, f"Give each of the {WORKERS} workers its share, ballots[i::workers], "
         "so that every ballot is counted once, and return votes.copy() after joining them all."
-        + unlocked_note(report))
-    assert_written_by_workers(report, "votes", student.pid)
-    check_report.record({**round_trip.metrics(), "writer_processes": len(report["writer_pids"])},
+        + unlocked_note(store))
+    assert kept == expected, mismatch(
+        "the votes dict itself", kept, expected, "Count in the dict you were given, not in a copy.")
+    assert_written_by_workers(store, "votes", student.pid)
+    check_report.record({**round_trip.metrics(), "writer_processes": len(store.writer_pids)},
                         f"{WORKERS} processes counted {len(ballots)} ballots. Each read through "
                         f"the dict proxy took {round_trip.described()}.")
 
 
 @pytest.mark.check("race", points=3, timeout=6)
-def test_votes_have_no_lost_updates(exercise, student, check_report):
+def test_votes_have_no_lost_updates(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     ballots = ballots_for(WORKERS * 25, CANDIDATES[:2])
-    with race_manager(student, WORKERS) as manager:
-        votes = manager.dict(dict.fromkeys(CANDIDATES[:2], 0))
-        lock, arena = manager.Lock(), manager.arena()
+    with served_store(student, scratch, dict.fromkeys(CANDIDATES[:2], 0), WORKERS,
+                      reentrant=False) as store:
+        votes = ServedDict(store.address)
         round_trip = measure_round_trip(student, votes, key=CANDIDATES[0])
-        exercise.count_votes(votes, lock, ballots, WORKERS)
-        final, report = votes.copy(), arena.report()
+        exercise.count_votes(votes, ServedManagerLock(store.address), ballots, WORKERS)
+        final = dict(store.values)
     counted, expected = sum(final.values()), len(ballots)
-    check_report.record({"expected": expected, "final": counted, "lost_updates": expected - counted,
-                         "unlocked_writes": report["unlocked_writes"], "workers": WORKERS,
-                         "workers_started_together": report["workers_arrived"],
-                         **round_trip.metrics()},
+    check_report.record({**race_metrics(store, expected, counted), **round_trip.metrics()},
                         f"No vote lost in {expected} updates with a widened race window. Each read "
                         f"through the proxy took {round_trip.described()}.")
     assert counted >= expected, lost_updates_message(
         f"The votes added up to {counted:,} of {expected:,} ballots: {expected - counted:,} were "
-        "lost.", "votes[name] += 1", round_trip, report)
+        "lost.", "votes[name] += 1", round_trip, store)
     assert final == expected_votes(ballots, CANDIDATES[:2]), mismatch(
         f"count_votes(votes, lock, <{expected} ballots>, {WORKERS})", final,
         expected_votes(ballots, CANDIDATES[:2]), "Add exactly 1 for each ballot, to its own name.")
-    assert_written_by_workers(report, "votes", student.pid)
+    assert_written_by_workers(store, "votes", student.pid)
 
 
 @pytest.mark.check("race", points=2, timeout=6)
-def test_progress_has_no_lost_updates(exercise, student, check_report):
+def test_progress_has_no_lost_updates(exercise, student, check_report, scratch):
     check_report.timeout_advice[ANY_CALL] = LOCK_HELD_FOREVER
     jobs = list(range(1, WORKERS * 20 + 1))
-    with race_manager(student, WORKERS) as manager:
-        progress, lock, arena = manager.Namespace(done=0, total=0), manager.Lock(), manager.arena()
+    with served_store(student, scratch, {"done": 0, "total": 0}, WORKERS,
+                      reentrant=False) as store:
+        progress = ServedNamespace(store.address)
         round_trip = measure_round_trip(student, progress, attribute="done")
-        got = exercise.track_progress(progress, lock, jobs, WORKERS)
-        done, total, report = progress.done, progress.total, arena.report()
+        got = exercise.track_progress(progress, ServedManagerLock(store.address), jobs, WORKERS)
+        done, total = store.values["done"], store.values["total"]
     expected = (len(jobs), sum(jobs))
-    check_report.record({"expected": len(jobs), "final": done, "lost_updates": len(jobs) - done,
-                         "unlocked_writes": report["unlocked_writes"], "workers": WORKERS,
-                         "workers_started_together": report["workers_arrived"],
-                         **round_trip.metrics()},
+    check_report.record({**race_metrics(store, len(jobs), done), **round_trip.metrics()},
                         f"No update of progress lost in {len(jobs)} jobs with a widened race "
                         f"window. Each read through the Namespace proxy took "
                         f"{round_trip.described()}.")
     assert done >= len(jobs) and total >= sum(jobs), lost_updates_message(
         f"progress.done ended at {done:,} of {len(jobs):,} and progress.total at {total:,} of "
-        f"{sum(jobs):,}: updates were lost.", "progress.done += 1", round_trip, report)
+        f"{sum(jobs):,}: updates were lost.", "progress.done += 1", round_trip, store)
     assert (done, total) == expected, mismatch(
         f"track_progress(progress, lock, {shown(jobs)}, {WORKERS})", (done, total), expected,
         "For each job, add 1 to progress.done and the job itself to progress.total.")
@@ -162,7 +170,7 @@ def test_progress_has_no_lost_updates(exercise, student, check_report):
     assert got == expected, mismatch(
         f"track_progress(progress, lock, <{len(jobs)} jobs>, {WORKERS})", got, expected,
         "Return (progress.done, progress.total), read after joining every worker.")
-    assert_written_by_workers(report, "progress", student.pid)
+    assert_written_by_workers(store, "progress", student.pid)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)

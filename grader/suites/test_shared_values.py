@@ -8,11 +8,10 @@ writes made without the lock are the grader's own account, not the student's pro
 """
 
 import random
-from contextlib import contextmanager
 
 import pytest
 
-from grader.measuring.served_store import ServedStore
+from grader.measuring.served_store import ServedStore, served_store
 from grader.reporting.feedback import mismatch
 from student_runtime.instruments.served import ServedArray, ServedValue
 
@@ -26,17 +25,6 @@ LOCK_ADVICE = (
     "Hold the object's own lock around the whole read-modify-write: "
     "`with {name}.get_lock(): {name}{index} += 1`."
 )
-
-
-@contextmanager
-def served(student, scratch, size: int, window: bool = True):
-    """Numbers kept by the grader for this check, closed when it ends."""
-    store = ServedStore(scratch, size, WORKERS, student.pid,
-                        **({} if window else {"window_s": 0.0}), user=student.config.run_as)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def lost_updates_message(what: str, final: int, expected: int, unlocked_writes: int,
@@ -86,7 +74,7 @@ def expected_histogram(values: list[int], bins: int, bin_width: int) -> list[int
 
 @pytest.mark.check("correctness", points=2, timeout=8)
 def test_counter_total(exercise, student, scratch, check_report):
-    with served(student, scratch, 1, window=False) as store:
+    with served_store(student, scratch, 1, WORKERS, window_s=0) as store:
         got = exercise.count_in_parallel(ServedValue(store.address), WORKERS, 250)
         expected = WORKERS * 250
         assert got == expected, mismatch(
@@ -120,7 +108,7 @@ def assert_no_lost_updates(store: ServedStore, final: int, expected: int, studen
 @pytest.mark.check("race", points=3, timeout=8)
 def test_counter_has_no_lost_updates(exercise, student, scratch, check_report):
     times = 25
-    with served(student, scratch, 1) as store:
+    with served_store(student, scratch, 1, WORKERS) as store:
         exercise.count_in_parallel(ServedValue(store.address), WORKERS, times)
         assert_no_lost_updates(store, store.values[0], WORKERS * times, student.pid, check_report,
                                owner="counter", total="counter", code=("counter", ".value"))
@@ -130,7 +118,7 @@ def test_counter_has_no_lost_updates(exercise, student, scratch, check_report):
 def test_histogram_counts(exercise, student, scratch, check_report):
     bins, width = 10, 10
     values = histogram_values(HISTOGRAM_VALUES, bins * width)
-    with served(student, scratch, bins, window=False) as store:
+    with served_store(student, scratch, bins, WORKERS, window_s=0) as store:
         got = exercise.parallel_histogram(ServedArray(store.address), values, WORKERS, width)
         expected = expected_histogram(values, bins, width)
         assert got == expected, mismatch(
@@ -147,7 +135,7 @@ def test_histogram_counts(exercise, student, scratch, check_report):
 def test_histogram_has_no_lost_updates(exercise, student, scratch, check_report):
     bins, width = 2, 10
     values = histogram_values(WORKERS * 30, bins * width)
-    with served(student, scratch, bins) as store:
+    with served_store(student, scratch, bins, WORKERS) as store:
         exercise.parallel_histogram(ServedArray(store.address), values, WORKERS, width)
         assert_no_lost_updates(store, sum(store.values), len(values), student.pid, check_report,
                                owner="histogram", total="histogram's total", code=("hist", "[i]"))
