@@ -45,7 +45,8 @@ def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: boo
     return [
         sys.executable, "-m", "pytest", *selected,
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(suite_path.parent),
-        "-p", "grader.running.suite_plugin", *(["-x"] if exitfirst else []),
+        "-p", "pytest_timeout", "-p", "grader.running.suite_plugin",
+        *(["-x"] if exitfirst else []),
     ]
 
 
@@ -87,6 +88,9 @@ def suite_environment(topic: Topic, settings: Settings, workdir: Path,
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(workdir / IMPORT_ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONFAULTHANDLER"] = "1"
+    # Only the plugins the suite asks for: others installed beside the kit (hypothesis, say)
+    # would run in the judging process and cost up to a third of a second per topic.
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     # A spawned pool worker is killed by Pool.terminate() with its prints still in its buffer.
     env["PYTHONUNBUFFERED"] = "1"
     if settings.python_cpu_count is not None:
