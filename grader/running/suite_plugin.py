@@ -129,6 +129,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # A student's process that forks twice is adopted here, not by init, and is found and killed.
     system.become_subreaper()
     _run = _Run(env, desk)
+    # Its interpreter starts while pytest collects the suite, rather than after.
+    _run.student.start()
 
 
 def _open_task_desk(env: SuiteEnv) -> TaskDesk | None:

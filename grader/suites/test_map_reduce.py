@@ -155,7 +155,7 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
 
 # A part of the corpus counted once to learn what the student's count_words costs, and the least
 # share of the kit's rule's cost that any tokeniser is taken to need (str.translate needs ~40%).
-SAMPLE_SHARE = 4
+SAMPLE_SHARE = 8
 MIN_COST_SHARE = 0.25
 
 

@@ -25,7 +25,7 @@ from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransfo
 
 WORKERS = 2
 # 16 MB: large enough that sending the data instead of the name cannot hide in the overhead.
-LARGE_ELEMENTS = 2_000_000
+LARGE_ELEMENTS = 500_000
 # The segment's name, shape, dtype, bounds and the function, with every Process's start-up data
 # under spawn, take a few kilobytes; a copy of even a slice of the array takes megabytes.
 MAX_SENT_SHARE = 0.01
@@ -161,7 +161,7 @@ def test_workers_get_the_name_not_the_data(exercise, student, check_report, scra
     values = values_of(LARGE_ELEMENTS)
     given = kept_in_student(student, values)
     func = BlockTransform(scratch / "blocks")
-    # The result stays in the student's process until the count is taken: the 16 MB answer
+    # The result stays in the student's process until the count is taken: the 4 MB answer
     # written back to the grader is not sent to a worker.
     with bytes_sent(student) as sent:
         result = student.call(exercise.parallel_transform, given, func, WORKERS, want="handle")
