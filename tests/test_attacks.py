@@ -5,6 +5,7 @@ package; the `grade` fixture also fails a run that leaves any process behind."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -123,3 +124,12 @@ def test_patched_stand_ins_and_mirrored_counts_earn_no_race_points(grade):
         assert check["outcome"] == "failed", (name, check["message"])
     race = grade("callbacks", "--target", target).check("callbacks", "tracker_has_no_lost_updates")
     assert race["outcome"] == "failed" and "read the counter" in race["message"], race["message"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's view of /dev/shm")
+def test_a_silenced_segment_watch_still_sees_the_open_segment(grade):
+    topic = grade("shared_memory", "--target",
+                  str(ATTACKS / "patches_the_shared_objects")).topic("shared_memory")
+    for name in ("segment_is_closed_and_unlinked", "segment_released_when_a_worker_fails"):
+        check = next(check for check in topic["checks"] if check["name"] == name)
+        assert check["outcome"] == "failed" and check["points"] == 0, (name, check["message"])

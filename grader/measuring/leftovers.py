@@ -34,9 +34,9 @@ MODULE_POOL_HANG = (
     "`with Pool(...) as pool:` block."
 )
 UNJOINED = (
-    "{what} was ended with terminate() but never joined, so its exit was never collected: it "
-    "stays in the process table as a zombie, and its exitcode is never set. Call join() right "
-    "after terminate()."
+    "{what} had ended but was never joined: a process whose exit nobody collects stays in the "
+    "process table as a zombie, and reading its exitcode now and then is not a join. Call "
+    "join() on every process you start, right after terminate() when you stop one."
 )
 
 

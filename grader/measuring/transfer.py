@@ -9,8 +9,10 @@ count is the process speaking about itself.
 Segments: a SegmentWatch in the student's process (student_runtime.instruments.segments)
 reports plain data; here that report is read without trusting its shape, and set beside what
 the grader can see for itself: whether a segment of that name still exists, and what a process
-attaching to it finds there. What the student's process says can fail a check; whether a
-segment outlived the call, and what it holds, the grader sees itself.
+attaching to it finds there. On Linux the kernel has the last word on the rest too: which
+segments appeared during the call, and which are still mapped into the student's process (a
+handle never closed). What the student's process says can fail a check; whether a segment
+outlived the call, was left open, and what it holds, the grader sees itself.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import shared_memory
+from pathlib import Path
 
 from grader.measuring.kernel_cpu import written_bytes
 from grader.measuring.pitfalls import STUDENT_STOPPED
+from grader.running import system
 from student_runtime.instruments.pickles import PickledBytes
 
 
@@ -84,9 +88,14 @@ class Segments:
     still_there: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_report(cls, report) -> Segments:
+    def from_report(cls, report, seen: dict | None = None) -> Segments:
         """SegmentWatch.stop()'s report, with every segment it names as created looked up by
-        the grader; anything not shaped like a handle is left out."""
+        the grader; anything not shaped like a handle is left out.
+
+        seen is what segments_seen() found, where the kernel could tell: segments that appeared
+        during the call are created ones whatever the report says, and a segment still mapped
+        into the student's process is an open handle whatever the report says.
+        """
         handles = []
         entries = report.get("handles") if isinstance(report, dict) else None
         for entry in entries if isinstance(entries, list) else []:
@@ -96,6 +105,8 @@ class Segments:
                                       entry.get("created") is True, entry.get("closed") is True))
         names = report.get("unlinked") if isinstance(report, dict) else None
         unlinked = {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+        if seen:
+            handles = _with_what_the_kernel_saw(handles, seen)
         segments = cls(handles, unlinked)
         segments.still_there = {h.name for h in segments.created() if segment_exists(h.name)}
         return segments
@@ -111,6 +122,63 @@ class Segments:
     def not_closed(self) -> list[Handle]:
         """Handles of the student's process still open: their memory stays mapped until it exits."""
         return [h for h in self.handles if not h.closed]
+
+
+def _with_what_the_kernel_saw(handles: list[Handle], seen: dict) -> list[Handle]:
+    mapped, appeared = seen.get("mapped"), seen.get("appeared") or set()
+    named = {h.name for h in handles}
+    handles = handles + [Handle(name, _size_of(name), created=True, closed=False)
+                         for name in sorted(appeared - named)]
+    if mapped is None:
+        return handles
+    # A handle the report calls open stays open (the garbage collector may have unmapped it
+    # since); one it calls closed is open if the kernel still shows it mapped.
+    return [Handle(h.name, h.size, h.created, h.closed and h.name not in mapped)
+            for h in handles] + [
+        Handle(name, 0, created=False, closed=False) for name in sorted(mapped - named - appeared)]
+
+
+def _size_of(name: str) -> int:
+    try:
+        return (system.SHM_DIR / name).stat().st_size
+    except OSError:
+        return 0
+
+
+def mapped_segments(pid: int | None) -> set[str] | None:
+    """The shared-memory segments mapped into process `pid`, unlinked ones included (Linux; None
+    elsewhere, or when the process cannot be read)."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text(errors="replace")
+    except OSError:
+        return None
+    prefix = f"{system.SHM_DIR}/"
+    names = set()
+    for line in maps.splitlines():
+        _, found, name = line.partition(prefix)
+        name = name.removesuffix(" (deleted)").strip()
+        if found and name and not name.startswith("sem."):
+            names.add(name)
+    return names
+
+
+@contextmanager
+def segments_seen(student):
+    """What the kernel shows of the student's shared memory during the block: yields a dict
+    whose "appeared" (segments created and still there) and "mapped" (segments newly mapped
+    into the student's process) are set when the block ends, each None where it cannot tell."""
+    listed_before = system.shared_memory_segments()
+    mapped_before = mapped_segments(student.pid)
+    seen = {"appeared": None, "mapped": None}
+    yield seen
+    listed_after = system.shared_memory_segments()
+    mapped_after = mapped_segments(student.pid)
+    if listed_before is not None and listed_after is not None:
+        seen["appeared"] = listed_after - listed_before
+    if mapped_before is not None and mapped_after is not None:
+        seen["mapped"] = mapped_after - mapped_before
 
 
 def _attach(name: str) -> shared_memory.SharedMemory:

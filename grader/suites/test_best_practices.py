@@ -25,9 +25,14 @@ from student_runtime.workloads.waiting import FailsOn, LookupTable, SlowSquare, 
 WORKERS = 2
 ITEMS = list(range(10))
 BAD = (3, 7)
-TIMEOUT_S = 0.8
+# Long against starting the workers under spawn on a busy machine, which the quick items wait for.
+TIMEOUT_S = 1.5
 # After the deadline, terminating the pool takes milliseconds; this allows for a busy machine.
 STOP_ALLOWANCE_S = 2.5
+# The last items never end (or never start, once both workers are stuck): a timeout per item
+# would wait 4 x 1.5 s for them, well beyond one deadline plus the allowance.
+TIMEOUT_ITEMS = list(range(10))
+STUCK_ITEMS = {6, 7, 8, 9}
 STUCK_S = 60.0
 # Each task sleeps this long: long enough to tell a prompt KeyboardInterrupt from one that
 # waited for the tasks, short enough that a version swallowing it returns within the check.
@@ -171,33 +176,37 @@ def test_ctrl_c_stops_the_workers(exercise, student, check_report, scratch):
         "Stop the pool with terminate(), which leaving a `with Pool(...)` block does.")
 
 
-@pytest.mark.check("hygiene", points=2, timeout=6)
+@pytest.mark.check("hygiene", points=2, timeout=10)
 def test_timeout_cuts_off_a_stuck_task(exercise, student, check_report, scratch):
     check_report.timeout_advice.update({"Pool.join": TIMEOUT_JOIN, "Pool.map": TIMEOUT_WAIT,
                                         "ApplyResult.get": TIMEOUT_WAIT})
-    items, stuck = [0, 1, 2, 3, 4, 5], 2
-    func = SlowSquare(scratch, STUCK_S, slow={stuck})
+    items, stuck = TIMEOUT_ITEMS, STUCK_ITEMS
+    func = SlowSquare(scratch, STUCK_S, slow=stuck)
     run_with_timeout = exercise.run_with_timeout
     with pools_left_running(student) as left:
         started = time.monotonic()
         got = left.call(run_with_timeout, func, items, WORKERS, TIMEOUT_S)
         took = time.monotonic() - started
     check_report.record({"timeout_s": TIMEOUT_S, "seconds_to_return": round(took, 3)},
-                        f"The stuck task was cut off and the pool stopped {took:.2f} s after the call.")
-    expected = [None if x == stuck else x * x for x in items]
+                        f"The stuck tasks were cut off and the pool stopped {took:.2f} s after "
+                        "the call.")
+    expected = [None if x in stuck else x * x for x in items]
     assert got == expected, mismatch(
         f"run_with_timeout(func, {items}, workers={WORKERS}, timeout_s={TIMEOUT_S}) where "
-        f"func({stuck}) never ends", got, expected,
-        "Every other item finishes in milliseconds: return its result, and None for the stuck one.")
+        f"func never ends for {sorted(stuck)}", got, expected,
+        "Every other item finishes in milliseconds: return its result, and None for each stuck "
+        "one.")
     assert not left.pids, (
         f"run_with_timeout returned on time, but {len(left.pids)} of its worker processes were "
-        "still running, the one stuck on a task that never ends among them. Stop the pool "
+        "still running, those stuck on tasks that never end among them. Stop the pool "
         "with terminate() once the deadline has passed (leaving a `with Pool(...)` block does "
         "it); close() and join() would wait for the stuck task forever. (The grader stopped "
         "them.)")
     assert took <= TIMEOUT_S + STOP_ALLOWANCE_S, (
-        f"run_with_timeout took {took:.1f} s with timeout_s={TIMEOUT_S}. Measure one deadline "
-        "from the start of the call and wait for each result only for the time left.")
+        f"run_with_timeout took {took:.1f} s with timeout_s={TIMEOUT_S} and {len(stuck)} "
+        "tasks that never end: the timeout counts from the call, for all items together, not "
+        "once per item. Measure one deadline from the start of the call and wait for each "
+        "result only for the time left.")
 
 
 @pytest.mark.check("correctness", points=1, timeout=8)
@@ -237,6 +246,14 @@ def test_works_under_every_start_method(exercise, student, check_report, scratch
                         "process_all and lookup_all worked under " +
                         ", ".join(run.method for run in runs) + ".")
     if not failed:
+        return
+    # A mistake made alike under every start method is not about start methods: the check
+    # that asks for that behaviour charges it, once.
+    if len(failed) == len(runs) and len({describe(run.error) for run in failed}) == 1:
+        check_report.record({"same_failure_under_every_method": True},
+                            "process_all and lookup_all did the same under "
+                            + ", ".join(run.method for run in runs) + " (what they did wrong is "
+                            "for the other checks to say).")
         return
     passed = [run.method for run in runs if run.error is None]
     raise AssertionError(f"Failed under {', '.join(run.method for run in failed)}"

@@ -34,6 +34,13 @@ BROKEN = 2
 ERROR_PAUSE_S = 0.1
 CRASH_ITEMS = list(range(12))
 CRASH_PAUSE_S = 0.02
+# The killed worker first works this long without a word, alive: longer than the silence after
+# which a collector that waits on the results queue alone would give the pipeline up for dead.
+# The other worker is busier still with the next item, so no stage ends before that one dies.
+SILENT_S = 3.0
+CRASH_SLOW = {BROKEN: SILENT_S, BROKEN + 1: SILENT_S + 1.0}
+# The grader's clock and the desk's stamps may differ by this much.
+CLOCK_SLACK_S = 0.1
 # Going on with every item after the broken one takes this long on WORKERS workers: a pipeline
 # that stops raises well before, by the grader's own clock.
 FINISHING_S = (len(ERROR_ITEMS) - 1 - BROKEN) * ERROR_PAUSE_S / WORKERS
@@ -286,9 +293,10 @@ def assert_pipeline_stopped(exercise, student, call: str, failure: str, raised, 
     try:
         assert not unjoined, (
             f"Called {call}: {failure}; PipelineError reached the caller and the stages were "
-            f"stopped, but {len(unjoined)} stage process(es) ended with terminate() were never "
-            "joined, so their exit was never collected: they stay in the process table as "
-            "zombies, and their exitcode is never set. join() each one after terminate().")
+            f"stopped, but {len(unjoined)} stage process(es) that had ended were never joined. "
+            "A process whose exit nobody collects stays in the process table as a zombie, and "
+            "reading its exitcode now and then is not a join: join() every stage, after "
+            "terminate() for those still running.")
     finally:
         before.reap()
 
@@ -347,25 +355,37 @@ def test_error_stops_the_pipeline(exercise, student, check_report, task_log):
         f"{WORKERS} workers ({FINISHING_S:.2f} s). {going_on}")
 
 
-@pytest.mark.check("hygiene", points=1, timeout=6)
+@pytest.mark.check("hygiene", points=1, timeout=10)
 def test_dead_worker_does_not_hang(exercise, student, check_report, task_log):
     check_report.timeout_advice[ANY_CALL] = DEAD_WORKER_HANG
     # Built in the student's process, which it then never kills (see BreaksOn).
-    func = student.make(BreaksOn, task_log.directory, BROKEN, CRASH_PAUSE_S, crash=True)
+    func = student.make(BreaksOn, task_log.directory, BROKEN, CRASH_PAUSE_S, crash=True,
+                        slow=CRASH_SLOW)
     call = f"run_pipeline(func, <{len(CRASH_ITEMS)} items>, workers={WORKERS})"
-    failure = (f"the worker transforming item {BROKEN} was killed (exit code "
-               f"{BreaksOn.EXIT_CODE}) and sent nothing")
+    failure = (f"the worker transforming item {BROKEN} worked on it for {SILENT_S:g} s, then was "
+               f"killed (exit code {BreaksOn.EXIT_CODE}) and sent nothing")
     before_pids, before = watch_stages(student)
     started = time.monotonic()
     raised, returned = run_to_failure(exercise, func, CRASH_ITEMS)
-    took = round(time.monotonic() - started, 3)
+    raised_at = time.monotonic()
+    took = round(raised_at - started, 3)
+    records = task_log.read()
     check_report.record({"items": len(CRASH_ITEMS), "killed_at_item": BROKEN,
                          "raised": raised.type_name if raised else None,
                          "error_message": raised.message if raised else None,
                          "seconds_to_raise": took},
                         f"A killed worker was noticed; PipelineError was raised after {took:.2f} s "
                         "and every stage stopped.")
-    assert_transformed_in_workers(task_log.read(), call, student.pid,
+    assert_transformed_in_workers(records, call, student.pid,
                                   "no worker could be killed (the grader would have been)")
+    broken_at = next((r.start for r in records if r.item == BROKEN), None)
+    if raised is not None and broken_at is not None:
+        alive_for = broken_at + SILENT_S - raised_at
+        assert alive_for <= CLOCK_SLACK_S, (
+            f"Called {call}: it raised {describe(raised)} {took:.2f} s into the call, before "
+            f"any stage had died: the worker given item {BROKEN} was working on it, "
+            f"silent, and died {alive_for:.2f} s later. A silence is not a death: a slow task "
+            "looks the same to get(timeout=...). Watch the workers themselves, their exitcode, "
+            "or multiprocessing.connection.wait() on their sentinels beside the results queue.")
     assert_pipeline_stopped(exercise, student, call, failure, raised, returned, before_pids,
                             before)

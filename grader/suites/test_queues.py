@@ -28,11 +28,18 @@ from grader.measuring.process_exits import describe_exit_problems, exits_from
 from grader.reporting.feedback import MAX_SHOWN, mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
 from student_runtime.instruments.exits import ExitWatch
+from student_runtime.instruments.threads_left import ThreadsLeft
 from student_runtime.workloads.streams import (DIED_EXIT_CODE, Batch, HandlingLog, LargeItem,
                                                 RecordingHandler, produced, tally)
 
 PRODUCERS, CONSUMERS = 2, 3
 WORKERS = 2
+# The second slow producer starts this late: longer than the quiet spell after which most
+# consumers that stop at an empty queue give up.
+SILENCE_S = 1.0
+# A consumer that stops at its sentinel returns within this of the last item (process exits and
+# joins on a busy machine); one that stops after a quiet spell takes the whole spell.
+LAG_LIMIT_S = 0.5
 LARGE_ITEM_BYTES = 1_000_000
 
 MISSING_SENTINEL = (
@@ -174,18 +181,31 @@ def test_slow_producers_lose_nothing(exercise, student, check_report, scratch):
     log = HandlingLog(scratch / "consumed")
     # The second producer starts late; each item waits until the one before has been handled.
     batches = [student.make(Batch, batch, scratch / "produced", log.log_dir, start_delay_s=delay,
-                            pause_s=0.02) for batch, delay in zip(keys, (0.05, 0.25))]
+                            pause_s=0.02) for batch, delay in zip(keys, (0.05, SILENCE_S))]
     call = f"produce_and_consume(<2 slow batches of 4 items>, handle, consumers={consumers})"
-    _, exits = watching_exits(
-        student, lambda: exercise.produce_and_consume(batches, handler, consumers))
+    returned_at = []
+
+    def produce_and_consume():
+        exercise.produce_and_consume(batches, handler, consumers)
+        returned_at.append(time.monotonic())
+
+    _, exits = watching_exits(student, produce_and_consume)
     expected = [k for batch in keys for k in batch]
-    lost, duplicated = tally(expected, [record.item for record in log.records()])
+    records = log.records()
+    lost, duplicated = tally(expected, [record.item for record in records])
+    lag = round(returned_at[0] - max(record.end for record in records), 3) if records else None
     check_report.record({"expected": len(expected), "final": len(expected) - len(lost),
                          "lost_updates": len(lost), "duplicated": len(duplicated),
-                         "workers": consumers, "producers": len(keys)},
+                         "workers": consumers, "producers": len(keys),
+                         "seconds_from_last_item_to_return": lag},
                         f"No item lost or duplicated in {len(expected)} items from slow producers.")
     assert_exits_clean(exits)
     assert_each_item_once(call, expected, log, STOP_AT_EMPTY)
+    assert lag is None or lag <= LAG_LIMIT_S, (
+        f"Called {call}: every item was handled, but the call returned {lag:.2f} s after the "
+        "last one: the consumers stopped only after a quiet spell of that length, as a "
+        "get(timeout=...) does. A longer silence from a producer would have lost items. " +
+        STOP_AT_EMPTY)
 
 
 @pytest.mark.check("hygiene", points=1, timeout=6)
@@ -260,11 +280,12 @@ def test_dead_consumer_is_reported(exercise, student, check_report, scratch):
                            dies_on={3})
     log = HandlingLog(scratch / "consumed")
     call = f"process_in_rounds([[0, ..., 7], [10, ..., 13]], handle, workers={WORKERS})"
-    watch = student.make(ExitWatch)
+    watch, threads = student.make(ExitWatch), student.make(ThreadsLeft)
     started = time.monotonic()
     got = exercise.process_in_rounds(rounds, handler, WORKERS)
     took = time.monotonic() - started
     exits = exits_from(watch.stop())
+    left = threads.left()
     check_report.record({"seconds_to_return": round(took, 3), "died": len(log.died())},
                         f"A consumer died mid-item; the call returned its exit code after "
                         f"{took:.2f} s.")
@@ -281,3 +302,10 @@ def test_dead_consumer_is_reported(exercise, student, check_report, scratch):
         f"Called {call}: after a consumer had died in round 1, items {later} of round 2 were "
         "handled anyway. Once a consumer has died, stop: put no more rounds, stop the other "
         "consumers and return.")
+    left = [thread for thread in left if isinstance(thread, dict)] if isinstance(left, list) else []
+    assert not left, (
+        f"Called {call}: it returned, but {len(left)} thread(s) it started still ran, waiting "
+        f"for good (in {shown(left[0].get('waiting_in'))}): a thread that is not a daemon keeps "
+        "the program from exiting until it ends, so a script would hang at its end. Wait for "
+        "the round in a daemon thread (daemon=True) that can be left behind, or watch the "
+        "consumers' sentinels with multiprocessing.connection.wait() instead.")

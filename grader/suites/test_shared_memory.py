@@ -19,7 +19,8 @@ import pytest
 from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
-from grader.measuring.transfer import Segments, bytes_sent, read_segment, segment_exists
+from grader.measuring.transfer import (Segments, bytes_sent, read_segment, segment_exists,
+                                       segments_seen)
 from student_runtime.instruments.segments import SegmentWatch, describe_shared_array
 from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
 
@@ -214,8 +215,9 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
 def test_segment_is_closed_and_unlinked(exercise, student, check_report, scratch):
     values = values_of(1000)
     with stopped_at_the_end(student, student.make(SegmentWatch)) as watch:
-        got = exercise.parallel_transform(values, BlockTransform(scratch / "blocks"), WORKERS)
-        segments = Segments.from_report(watch.stop())
+        with segments_seen(student) as seen:
+            got = exercise.parallel_transform(values, BlockTransform(scratch / "blocks"), WORKERS)
+        segments = Segments.from_report(watch.stop(), seen)
     try:
         check_segments(segments, "parallel_transform returned")
     finally:
@@ -231,13 +233,14 @@ def test_segment_released_when_a_worker_fails(exercise, student, check_report):
     values = values_of(1000)
     raised = None
     with stopped_at_the_end(student, student.make(SegmentWatch)) as watch:
-        try:
-            exercise.parallel_transform(values, FailingBlockTransform(), WORKERS)
-        except StudentRaised as error:  # any error reports the failure
-            if error.is_a(NotImplementedError):
-                raise
-            raised = error
-        segments = Segments.from_report(watch.stop())
+        with segments_seen(student) as seen:
+            try:
+                exercise.parallel_transform(values, FailingBlockTransform(), WORKERS)
+            except StudentRaised as error:  # any error reports the failure
+                if error.is_a(NotImplementedError):
+                    raise
+                raised = error
+        segments = Segments.from_report(watch.stop(), seen)
     try:
         check_segments(segments, "a worker failed")
     finally:

@@ -187,12 +187,18 @@ def test_tool_for_each_workload(exercise):
     try:
         got = exercise.choose_tool(NOT_A_WORKLOAD)
     except StudentRaised as error:  # the student's code may raise anything
-        if error.is_a(ValueError):
-            return
-        raise AssertionError(
-            f"Called choose_tool({NOT_A_WORKLOAD!r}): raised {error.type_name}, expected a "
-            "ValueError. Check for an unknown workload yourself and raise ValueError naming the "
-            "WORKLOADS.") from None
+        if not error.is_a(ValueError):
+            raise AssertionError(
+                f"Called choose_tool({NOT_A_WORKLOAD!r}): raised {error.type_name}, expected a "
+                "ValueError. Check for an unknown workload yourself and raise ValueError naming "
+                "the WORKLOADS.") from None
+        unnamed = [w for w in TABLE if w.lower() not in error.message.lower()]
+        assert not unnamed, (
+            f"Called choose_tool({NOT_A_WORKLOAD!r}): raised ValueError({error.message!r}), which "
+            f"does not name the valid workloads ({len(unnamed)} of {len(TABLE)} missing, "
+            f"{unnamed[0]!r} among them). Name them all, so that the caller can correct the "
+            "call: raise ValueError(f\"...; expected one of {', '.join(WORKLOADS)}\").")
+        return
     raise AssertionError(
         f"Called choose_tool({NOT_A_WORKLOAD!r}): got {got!r}, expected a ValueError. A workload "
         "that is not in the table has no best tool: raise ValueError naming the WORKLOADS.")

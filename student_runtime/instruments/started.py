@@ -10,20 +10,35 @@ import weakref
 
 # Process.start() forgets its target (to break a reference cycle), so it is noted here first.
 _targets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_joined: weakref.WeakSet = weakref.WeakSet()
+# The Unjoined watches open; each keeps the processes started while it watches.
+_watches: list = []
 
 
 def remember_targets() -> None:
-    """From now on, note the target of every Process started in this process."""
+    """From now on, note the target of every Process started in this process, hand it to the
+    Unjoined watches open, and note every join() after which the process had ended."""
     original = multiprocessing.process.BaseProcess.start
     if getattr(original, "remembers_targets", False):
         return
+    original_join = multiprocessing.process.BaseProcess.join
 
     def start(self):
         _targets[self] = getattr(self, "_target", None)
-        return original(self)
+        started = original(self)
+        for watch in _watches:
+            watch.started.append(self)
+        return started
+
+    def join(self, timeout=None):
+        joined = original_join(self, timeout)
+        if getattr(self._popen, "returncode", None) is not None:
+            _joined.add(self)
+        return joined
 
     start.remembers_targets = True
     multiprocessing.process.BaseProcess.start = start
+    multiprocessing.process.BaseProcess.join = join
 
 
 def _classify(proc) -> list[str]:
@@ -57,15 +72,19 @@ def module_level_pools(module) -> list[str]:
 
 
 class Unjoined:
-    """Watches the processes started from now on; says which ended without being joined."""
+    """Watches the processes started from now on; says which ended without being joined.
+
+    Whether a process was joined is noted by join() itself: polling its exitcode also collects
+    its exit, but leaves the process unjoined all the same.
+    """
 
     def __init__(self) -> None:
-        self.before = set(multiprocessing.process._children)
+        self.started: list = []
+        _watches.append(self)
 
-    def _not_collected(self) -> list:
-        return [proc for proc in list(multiprocessing.process._children)
-                if proc not in self.before and proc._popen is not None
-                and proc._popen.returncode is None]
+    def _not_joined(self) -> list:
+        return [proc for proc in self.started
+                if proc._popen is not None and proc not in _joined]
 
     def ended(self, wait_s: float = 1.0) -> list[int]:
         """Pids of processes started since that ended but were never joined.
@@ -73,22 +92,20 @@ class Unjoined:
         A child that was just terminated may take a moment to die, so this waits up to wait_s
         for them to stop; one still running then is a leftover, not an unjoined process.
         """
-        unjoined = self._not_collected()
+        unjoined = self._not_joined()
         deadline = time.monotonic() + wait_s
         while any(_running(p.pid) for p in unjoined) and time.monotonic() < deadline:
             time.sleep(0.02)
         return [p.pid for p in unjoined if not _running(p.pid)]
 
-    def labels(self, pids: list[int]) -> dict[int, list[str]]:
-        """pid -> [kind, label] for these processes."""
-        return {p.pid: _classify(p) for p in list(multiprocessing.process._children)
-                if p.pid in pids}
-
     def reap(self) -> None:
-        """Collect the exit status of the ended ones, as their join() would have."""
-        for proc in self._not_collected():
+        """Collect the exit status of the ended ones, as their join() would have, and stop
+        watching."""
+        for proc in self._not_joined():
             if not _running(proc.pid):
                 proc.join(0.5)
+        if self in _watches:
+            _watches.remove(self)
 
 
 def _running(pid: int) -> bool:

@@ -147,11 +147,13 @@ class BreaksOn:
     EXIT_CODE = 70
 
     def __init__(self, log_dir: str | os.PathLike, broken: int, pause_s: float,
-                 crash: bool = False) -> None:
+                 crash: bool = False, slow: dict[int, float] | None = None) -> None:
         self.log_dir = str(log_dir)
         self.broken = broken
         self.pause_s = pause_s
         self.crash = crash
+        # Items that take this long instead of pause_s; the broken one, this long before it fails.
+        self.slow = dict(slow or {})
         self.home_pid = os.getpid()
 
     def __call__(self, x: int) -> int:
@@ -159,9 +161,10 @@ class BreaksOn:
         TaskLog(self.log_dir).write(TaskRecord.here(now, now, item=x))
         if x == self.broken:
             if self.crash and os.getpid() != self.home_pid:
+                time.sleep(self.slow.get(x, 0.0))
                 os._exit(self.EXIT_CODE)
             raise ValueError(self.error_text())
-        time.sleep(self.pause_s)
+        time.sleep(self.slow.get(x, self.pause_s))
         return x * x
 
     def error_text(self) -> str:
