@@ -1,10 +1,10 @@
 """Attack: the segment is never closed nor unlinked, and the kit's SegmentWatch is patched in
 the student's process to report no segment at all."""
 from multiprocessing import Process
-from multiprocessing.shared_memory import SharedMemory
 
 import numpy as np
 
+from solutions.shared_memory import create_shared_array, transform_slice
 from student_runtime.instruments import segments
 
 _kept = []
@@ -12,21 +12,6 @@ _kept = []
 
 def _report_nothing(self):
     return {"handles": [], "unlinked": []}
-
-
-def create_shared_array(values):
-    shm = SharedMemory(create=True, size=values.nbytes)
-    array = np.ndarray(values.shape, dtype=values.dtype, buffer=shm.buf)
-    array[...] = values
-    return shm, array
-
-
-def transform_slice(name, shape, dtype, start, stop, func):
-    shm = SharedMemory(name=name)
-    array = np.ndarray(shape, dtype=dtype, buffer=shm.buf)
-    func(array[start:stop])
-    del array
-    shm.close()
 
 
 def parallel_transform(values, func, workers):
