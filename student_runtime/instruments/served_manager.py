@@ -17,7 +17,8 @@ from student_runtime.instruments.served import _call
 
 
 class ServedManagerLock:
-    """A manager's Lock: not re-entrant, so its holder must not take it twice."""
+    """A manager's Lock (and the callbacks tracker's threading.Lock): not re-entrant, so its
+    holder must not take it twice."""
 
     def __init__(self, address: str) -> None:
         self._address = address
@@ -40,7 +41,7 @@ class ServedManagerLock:
         return (ServedManagerLock, (self._address,))
 
     def __repr__(self) -> str:
-        return "<Lock proxy>"
+        return "<Lock>"
 
 
 class ServedDict:
