@@ -9,44 +9,17 @@ each process writes (`written_bytes`).
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import psutil
+
+from grader.running import system
 
 SAMPLE_EVERY_S = 0.05
 # Where psutil must read every process of the machine to list a tree, it does so every few
 # samples only, so that sampling takes little of a CPU that the student's run may need.
 RESCAN_EVERY = 4
-CHILDREN_LISTED = Path("/proc/self/task").is_dir() and any(
-    (task / "children").exists() for task in Path("/proc/self/task").iterdir())
-
-
-def _descendant_pids(root_pid: int) -> list[int] | None:
-    """Every descendant of root_pid, from the children each process lists (Linux), or None
-    where processes do not list them."""
-    if not CHILDREN_LISTED:
-        return None
-    found, stack = [], [root_pid]
-    while stack:
-        pid = stack.pop()
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listing:
-                    children = [int(child) for child in listing.read().split()]
-            except (OSError, ValueError):
-                continue
-            found += children
-            stack += children
-    return found
-
-
 def _cpu_s(proc: psutil.Process) -> float | None:
     try:
         times = proc.cpu_times()
@@ -106,7 +79,7 @@ class TreeCpuSampler:
         """The root and its descendants. On Linux each process lists its own children, which
         is cheap enough to read at every sample, so that a short-lived worker is not missed;
         elsewhere psutil reads every process of the machine, which is done less often."""
-        pids = _descendant_pids(self.root.pid)
+        pids = system.descendant_pids(self.root.pid)
         if pids is None:
             try:
                 return [self.root, *self.root.children(recursive=True)]
@@ -128,7 +101,7 @@ class TreeCpuSampler:
         count = 0
         while not self._stop.wait(SAMPLE_EVERY_S):
             count += 1
-            self._sample(rescan=CHILDREN_LISTED or count % RESCAN_EVERY == 0)
+            self._sample(rescan=system.CHILDREN_LISTED or count % RESCAN_EVERY == 0)
 
     def start(self) -> "TreeCpuSampler":
         # What existed before the run is charged only for what it used during it; a process
