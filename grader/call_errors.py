@@ -65,13 +65,16 @@ class CallTimedOut(Exception):
     """A call did not return before the check's deadline; the student's processes were killed.
 
     `stack` holds the main thread's frames as (file, line, function), deepest last, when the
-    agent could still say where it waited.
+    agent could still say where it waited. `stall` is set when the call was stopped before the
+    deadline because the student's processes had stopped doing anything
+    (`grader.running.stall_watch.Stall`).
     """
 
-    def __init__(self, timeout_s: float, stack: list) -> None:
+    def __init__(self, timeout_s: float, stack: list, stall=None) -> None:
         super().__init__(f"pytest-timeout: the call did not return within {timeout_s:g} s")
         self.timeout_s = timeout_s
         self.stack = stack
+        self.stall = stall
 
 
 class StudentProcessDied(Exception):

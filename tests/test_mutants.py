@@ -28,6 +28,17 @@ CASES = {
     "pool_map_wrong_answer": ("pool_map", {"results_in_order": "39 items instead of 40",
                                            "speedup": "Only 7 of the 8 tasks ran",
                                            "chunksize_rule": "choose_chunksize(1000, 4)"}, ()),
+    # A hang is called as soon as the kernel shows that nothing of the student's is running
+    # (Linux, where the grader keeps a desk for the tasks' word that they pause on purpose);
+    # elsewhere at the check's limit.
+    "pool_map_waits_forever": ("pool_map", {
+        name: "None of your processes ran" if task_desk.desk_possible() else "Did not finish"
+        for name in ("results_in_order", "speedup", "small_tasks_are_chunked")}, ()),
+    # The pool's workers idle while the caller spins; the chunk check's 20,000 separate tasks
+    # may keep the workers busy up to its limit.
+    "pool_map_polls_forever": ("pool_map", {
+        name: "kept looping" if task_desk.desk_possible() else "Did not finish"
+        for name in ("results_in_order", "speedup")}, ("small_tasks_are_chunked",)),
     # Once the grader kills the leaked pool's idle workers the pool is broken (a worker killed
     # while waiting holds the pool's queue lock), so later checks fail or hang in varying ways.
     "pool_map_leaky": ("pool_map", {"results_in_order": "left 2 process(es) running"},

@@ -45,6 +45,7 @@ class TaskDesk:
         self._lock = threading.Lock()
         self._arrivals = threading.Condition()
         self._markers_sent = self._markers_seen = 0
+        self._last_heard = 0.0
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
@@ -53,6 +54,11 @@ class TaskDesk:
         if user is not None:
             os.chown(self.address, user.uid, user.gid)
         threading.Thread(target=self._receive, daemon=True, name="task-desk").start()
+
+    def last_heard(self) -> float:
+        """When a datagram last came from another process (time.monotonic()): a note, or a
+        task's word that it pauses on purpose (`notes.pause`)."""
+        return self._last_heard
 
     def notes(self, folder: str, kind: str) -> list[Note]:
         """The notes of this kind received for folder so far, in the order of their moments."""
@@ -101,6 +107,8 @@ class TaskDesk:
             pid = next((CREDENTIALS.unpack(cmsg_data[:CREDENTIALS.size])[0]
                         for level, kind, cmsg_data in ancillary
                         if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), None)
+            if pid and pid != os.getpid():
+                self._last_heard = arrived
             try:
                 message = json.loads(data)
                 if pid == os.getpid() and "marker" in message:

@@ -17,6 +17,12 @@ import pytest
 from grader.call_errors import CallTimedOut, OutputFlood, StudentException, StudentProcessDied
 
 STUCK_MESSAGE = "Did not finish within {timeout:g} s and was stopped{where}{waiting}. {advice}"
+STALLED_MESSAGE = ("None of your processes ran for {stalled:.0f} s, so nothing was left to end "
+                   "the wait: it was stopped{where}{waiting}. {advice}")
+SPINNING_MESSAGE = ("The processes this call started sat idle for {stalled:.0f} s while the "
+                    "calling process kept looping: it was stopped{where}{waiting}. A loop that "
+                    "polls for results must end when they cannot come; wait with join() or "
+                    "get() instead of spinning.")
 # A key of a check's timeout advice that applies whatever call the check hung in.
 ANY_CALL = "*"
 STUCK_ADVICE = (
@@ -244,8 +250,12 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
         return {"outcome": "skipped", "message": str(error.msg)}
     if isinstance(error, CallTimedOut):
         call = blocking_call(error.stack)
-        return {"outcome": "timeout", "message": STUCK_MESSAGE.format(
-            timeout=timeout_s, where=where(error, student_file),
+        stall = error.stall
+        template = (STUCK_MESSAGE if stall is None else
+                    SPINNING_MESSAGE if stall.caller_spinning else STALLED_MESSAGE)
+        return {"outcome": "timeout", "message": template.format(
+            timeout=timeout_s, stalled=stall.seconds if stall else 0.0,
+            where=where(error, student_file),
             waiting=f", waiting in {call}()" if call else "",
             advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
     if isinstance(error, StudentProcessDied):

@@ -7,9 +7,10 @@ call is pickled to the agent; what comes back is decoded as plain data (`student
 never unpickled. What is not plain data stays in the student's process, and the suite holds a
 `Remote` handle to it.
 
-A call that outlives the check's deadline is a hang: the agent is asked for its stacks (to say
-where it waited), then every process of the student's is killed and the call raises
-`CallTimedOut`. The next check starts a fresh agent.
+A call that outlives the check's deadline is a hang, and so is one in which none of the
+student's processes has done anything for a few seconds (`stall_watch`): the agent is asked for
+its stacks (to say where it waited), then every process of the student's is killed and the call
+raises `CallTimedOut`. The next check starts a fresh agent.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import psutil
 
 from grader.call_errors import (CallTimedOut, OutputFlood, StudentProcessDied, StudentRaised,
                                 exceptions_in)
 from grader.running import system
+from grader.running.stall_watch import Stall, StallWatch, seconds_since_boot
 from student_runtime import wire
 from student_runtime.workloads import notes
 
@@ -147,6 +150,9 @@ class StudentProcessConfig:
     extra_paths: tuple[str, ...] = ()
     # The socket where the tasks' notes reach the grader (None: the grader reads their files).
     task_desk: str | None = None
+    # When the desk last heard from the student's processes (time.monotonic()). Without a
+    # desk, a hang is called only at the check's limit.
+    last_heard: Callable[[], float] | None = None
 
 
 def allowed_environment(environ=os.environ) -> dict[str, str]:
@@ -332,6 +338,8 @@ class StudentProcess:
     def _wait_for_answer(self, timeout_s: float | None) -> bytes | None:
         """The answer frame (None when the process ended); raises on a hang or a flood of output."""
         ends = time.monotonic() + self._wait_s(timeout_s)
+        limit_s = timeout_s if timeout_s is not None else self.deadline_s
+        stall_watch, call_started = None, seconds_since_boot()
         while True:
             try:
                 return self._answers.get(timeout=max(0.0, min(OUTPUT_CHECK_EVERY_S,
@@ -342,7 +350,13 @@ class StudentProcess:
                 self.stop()
                 raise OutputFlood(MAX_OUTPUT_BYTES)
             if time.monotonic() >= ends:
-                raise self._timed_out(timeout_s if timeout_s is not None else self.deadline_s)
+                raise self._timed_out(limit_s)
+            # Watched only once a call outlasts one wait: most calls are far shorter.
+            if stall_watch is None and self.config.last_heard is not None and self.alive():
+                stall_watch = StallWatch(self.proc.pid, self.config.last_heard, call_started)
+            stall = stall_watch.stalled() if stall_watch is not None else None
+            if stall is not None:
+                raise self._timed_out(limit_s, stall)
 
     def _wait_s(self, timeout_s: float | None) -> float:
         left = [] if timeout_s is None else [timeout_s]
@@ -367,10 +381,10 @@ class StudentProcess:
         self.stop()
         return StudentProcessDied(code)
 
-    def _timed_out(self, timeout_s: float) -> CallTimedOut:
+    def _timed_out(self, timeout_s: float, stall: Stall | None = None) -> CallTimedOut:
         stack = self._stack_of_main_thread()
         self.stop()
-        return CallTimedOut(timeout_s, stack)
+        return CallTimedOut(timeout_s, stack, stall)
 
     def _stack_of_main_thread(self) -> list:
         """The frames the agent's main thread was in, from the stacks it writes when asked."""

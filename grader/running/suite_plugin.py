@@ -80,6 +80,7 @@ class _Run:
             scratch=Path(env.scratch_dir), python_cpu_count=env.python_cpu_count or None,
             run_as=system.student_user_named(env.student_user),
             task_desk=desk.address if desk else None,
+            last_heard=desk.last_heard if desk else None,
             extra_paths=tuple(p for p in os.environ.get(STUDENT_PATH, "").split(os.pathsep) if p)))
         self.student_file = Path(env.package_dir) / f"{env.topic}.py"
         self.module = None

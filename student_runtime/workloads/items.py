@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
@@ -27,7 +28,7 @@ class StaggeredSquare:
 
     def __call__(self, x: int) -> int:
         start = TaskLog(self.log_dir).begin()
-        time.sleep(self.pauses.get(x, self.default_pause_s))
+        notes.pause(self.pauses.get(x, self.default_pause_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return x * x
 
@@ -89,6 +90,7 @@ class WaitsForATask:
         deadline = start + self.patience_s
         finished = len(TaskLog(self.task_log_dir).read())
         while finished == 0 and time.monotonic() < deadline:
+            notes.still_waiting()
             time.sleep(0.005)
             finished = len(TaskLog(self.task_log_dir).read())
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=finished))

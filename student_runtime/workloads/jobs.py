@@ -43,7 +43,7 @@ class SquareOrReject:
     def __call__(self, x: int) -> int:
         start = TaskLog(self.log_dir).begin()
         notes.note(self.log_dir, "started", str(x))
-        time.sleep(self.pauses.get(x, self.default_pause_s))
+        notes.pause(self.pauses.get(x, self.default_pause_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return self.outcome(x)
 
@@ -136,4 +136,5 @@ class ArrivingJobs:
             if time.monotonic() > deadline:
                 self.waited_out = True
                 return
+            notes.still_waiting()
             time.sleep(POLL_S)

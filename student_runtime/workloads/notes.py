@@ -21,6 +21,8 @@ from pathlib import Path
 
 # The grader's desk, if it keeps one: the path of its socket.
 DESK_VARIABLE = "KIT_TASK_DESK"
+# A pausing task tells the desk this often that it waits on purpose.
+PAUSE_HEARTBEAT_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,29 @@ def note(folder: str | os.PathLike, kind: str, text: str = "", at: float | None 
         with open(Path(folder) / f"{os.getpid()}.{kind}", "a", encoding="utf-8") as file:
             file.write(line)
     _tell_desk({"folder": str(folder), "kind": kind, "text": text, "at": at})
+
+
+def pause(seconds: float) -> None:
+    """time.sleep(seconds), telling the desk every PAUSE_HEARTBEAT_S that this process waits on
+    purpose: the grader calls a hang when none of the student's processes does anything, and a
+    task of the grader's that pauses must not look like one."""
+    ends = time.monotonic() + seconds
+    while (left := ends - time.monotonic()) > 0:
+        still_waiting()
+        time.sleep(min(left, PAUSE_HEARTBEAT_S))
+
+
+_last_heartbeat = float("-inf")
+
+
+def still_waiting() -> None:
+    """Tell the desk, at most every PAUSE_HEARTBEAT_S, that this process waits on purpose (a
+    task that pauses, or polls for other tasks within a time limit of its own)."""
+    global _last_heartbeat
+    now = time.monotonic()
+    if now - _last_heartbeat >= PAUSE_HEARTBEAT_S:
+        _last_heartbeat = now
+        _tell_desk({"waiting": True})
 
 
 def noted(folder: str | os.PathLike, kind: str) -> list[Note]:

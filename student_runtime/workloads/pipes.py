@@ -18,6 +18,7 @@ import os
 import time
 from pathlib import Path
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 # The status a producer dies with when told to die partway; os._exit runs no cleanup at all.
@@ -98,7 +99,7 @@ class NumberedLines:
             if number == self.die_after:
                 os._exit(DIED_WITH)
             if number == self.pause_before:
-                time.sleep(self.pause_s)
+                notes.pause(self.pause_s)
             yield f"{prefix} {number}"
         if self.die_after == self.count:
             os._exit(DIED_WITH)

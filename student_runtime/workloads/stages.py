@@ -18,6 +18,7 @@ import time
 from collections import deque
 from pathlib import Path
 
+from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog, TaskRecord
 
 
@@ -123,12 +124,13 @@ class OutOfOrder:
         deadline = time.monotonic() + self.rendezvous_s
         while (len(list(Path(self.log_dir).glob("*.arrived"))) < 2
                and time.monotonic() < deadline):
+            notes.still_waiting()
             time.sleep(0.005)
 
     def __call__(self, x: int) -> int:
         self._meet_a_second_worker()
         start = TaskLog(self.log_dir).begin()
-        time.sleep(max(0.0, (self.last - x) * self.step_s))
+        notes.pause(max(0.0, (self.last - x) * self.step_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=x))
         return x * x
 
@@ -161,10 +163,10 @@ class BreaksOn:
         TaskLog(self.log_dir).write(TaskRecord.here(now, now, item=x))
         if x == self.broken:
             if self.crash and os.getpid() != self.home_pid:
-                time.sleep(self.slow.get(x, 0.0))
+                notes.pause(self.slow.get(x, 0.0))
                 os._exit(self.EXIT_CODE)
             raise ValueError(self.error_text())
-        time.sleep(self.slow.get(x, self.pause_s))
+        notes.pause(self.slow.get(x, self.pause_s))
         return x * x
 
     def error_text(self) -> str:

@@ -76,11 +76,11 @@ class Batch:
     def __iter__(self):
         pacing = self.consumed_dir is not None
         if pacing and self.start_delay_s:
-            time.sleep(self.start_delay_s)
+            notes.pause(self.start_delay_s)
         for index, item in enumerate(self.items):
             if pacing and index:
                 pacing = self._wait_until_handled(item_key(self.items[index - 1]))
-                time.sleep(self.pause_s)
+                notes.pause(self.pause_s)
             notes.note(self.log_dir, "produced", str(item_key(item)))
             yield item
 
@@ -90,6 +90,7 @@ class Batch:
         while time.monotonic() < deadline:
             if key in {record.item for record in TaskLog(self.consumed_dir).read()}:
                 return True
+            notes.still_waiting()
             time.sleep(PACE_POLL_S)
         return False
 
@@ -134,7 +135,7 @@ class RecordingHandler:
         if key in self.dies_on:
             self._note("died", str(key))
             os._exit(DIED_EXIT_CODE)
-        time.sleep(self.pauses.get(key, self.default_pause_s))
+        notes.pause(self.pauses.get(key, self.default_pause_s))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), item=key))
 
     def _note(self, kind: str, what: str) -> None:
@@ -150,6 +151,7 @@ class RecordingHandler:
         deadline = time.monotonic() + self.rendezvous_s
         while (len(list(Path(self.log_dir).glob("*.consumer"))) < self.rendezvous
                and time.monotonic() < deadline):
+            notes.still_waiting()
             time.sleep(PACE_POLL_S)
 
 

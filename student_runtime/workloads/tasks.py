@@ -166,7 +166,7 @@ class TimedWork:
     def __call__(self, seed: int, delay_s: float = 0.0) -> int:
         start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
         if delay_s:
-            time.sleep(delay_s)
+            notes.pause(delay_s)
         result = self._work(seed)
         end, cpu_end = time.monotonic(), time.thread_time()
         TaskLog(self.log_dir).write(TaskRecord.here(start, end, cpu_end - cpu_start))
@@ -224,6 +224,7 @@ def _received_chunk(func, log_dir: str, rendezvous_s: float) -> ChunkCountingFun
         _waited_for_a_peer = True
         deadline = time.monotonic() + rendezvous_s
         while len(list(directory.glob("*.chunks"))) < 2 and time.monotonic() < deadline:
+            notes.still_waiting()
             time.sleep(0.005)
     return ChunkCountingFunction(func, log_dir, rendezvous_s)
 
@@ -256,7 +257,7 @@ def raise_error(message: str) -> None:
 def sleep_forever() -> None:
     """A child target that never finishes on its own."""
     while True:
-        time.sleep(0.05)
+        notes.pause(notes.PAUSE_HEARTBEAT_S)
 
 
 class PausedSquare:
@@ -274,12 +275,12 @@ class PausedSquare:
 
     def __call__(self, x: int) -> int:
         start = TaskLog(self.log_dir).begin()
-        time.sleep(max(0.0, self.longest_pause_s - self.STEP_S * x))
+        notes.pause(max(0.0, self.longest_pause_s - self.STEP_S * x))
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(), 0.0))
         return x * x
 
 
 def nap(seconds: float) -> float:
     """Sleeps this long and returns it: a task that can be made to outlast any timeout."""
-    time.sleep(seconds)
+    notes.pause(seconds)
     return seconds

@@ -27,7 +27,7 @@ class WaitingSquare:
 
     def __call__(self, x: int) -> int:
         start, cpu_start = TaskLog(self.log_dir).begin(), time.thread_time()
-        time.sleep(self.pause_s)
+        notes.pause(self.pause_s)
         TaskLog(self.log_dir).write(TaskRecord.here(start, time.monotonic(),
                                                     time.thread_time() - cpu_start))
         return x * x
@@ -71,7 +71,7 @@ class SlowSquare:
     def __call__(self, x: int) -> int:
         notes.note(self.log_dir, "started", str(x))
         if self.slow is None or x in self.slow:
-            time.sleep(self.pause_s)
+            notes.pause(self.pause_s)
         return x * x
 
     def started(self) -> int:

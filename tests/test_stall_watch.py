@@ -1,0 +1,107 @@
+"""A hang is called early only on the kernel's evidence that nothing of the student's runs: a
+tree of blocked processes, or a caller that spins while the workers it started sit idle. A task
+that pauses on purpose, a caller busy on its own, and helpers started before the call are not
+hangs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.measuring import task_desk
+from grader.running import stall_watch
+from grader.running.stall_watch import StallWatch, seconds_since_boot
+from student_runtime.workloads import notes
+
+pytestmark = pytest.mark.skipif(not task_desk.desk_possible() or seconds_since_boot() is None,
+                                reason="only Linux lists a process's children and hears its tasks")
+ROOT = Path(__file__).resolve().parents[1]
+BLOCKS = "import time; time.sleep(60)"
+SPINS = "while True: pass"
+STARTS_A_SLEEPER_THEN_SPINS = (
+    "import subprocess, sys, time\n"
+    f"subprocess.Popen([sys.executable, '-c', {BLOCKS!r}])\n"
+    "time.sleep(0.2)\n"
+    f"{SPINS}\n")
+PAUSES = "from student_runtime.workloads import notes; notes.pause(60)"
+
+
+@pytest.fixture(autouse=True)
+def short_stalls(monkeypatch):
+    monkeypatch.setattr(stall_watch, "STALL_S", 1.0)
+    monkeypatch.setattr(stall_watch, "SPIN_S", 1.3)
+
+
+@pytest.fixture
+def start(tmp_path):
+    started = []
+
+    def start_process(code: str, **env) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+        started.append(proc)
+        time.sleep(0.4)  # past its start-up, which uses the CPU
+        return proc
+
+    yield start_process
+    for proc in started:
+        subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)], check=False)
+        proc.kill()
+        proc.wait()
+
+
+def first_stall(watch: StallWatch, within_s: float):
+    ends = time.monotonic() + within_s
+    while time.monotonic() < ends:
+        stall = watch.stalled()
+        if stall is not None:
+            return stall
+        time.sleep(0.1)
+    return None
+
+
+def never_heard() -> float:
+    return 0.0
+
+
+def test_a_tree_of_blocked_processes_is_a_stall(start):
+    proc = start(STARTS_A_SLEEPER_THEN_SPINS.replace(SPINS, BLOCKS))
+    stall = first_stall(StallWatch(proc.pid, never_heard, seconds_since_boot()), 4.0)
+    assert stall is not None and not stall.caller_spinning
+    assert stall.seconds >= stall_watch.STALL_S
+
+
+@pytest.mark.slow
+def test_a_task_that_pauses_on_purpose_is_not_a_stall(start, tmp_path):
+    desk = task_desk.TaskDesk(tmp_path)
+    try:
+        proc = start(PAUSES, **{notes.DESK_VARIABLE: desk.address})
+        assert first_stall(StallWatch(proc.pid, desk.last_heard, seconds_since_boot()), 2.5) is None
+        # The same pause, unheard, would be one.
+        assert first_stall(StallWatch(proc.pid, never_heard, seconds_since_boot()), 2.5)
+    finally:
+        desk.close()
+
+
+@pytest.mark.slow
+def test_a_caller_that_spins_while_its_workers_idle_is_a_stall(start):
+    call_started = seconds_since_boot()
+    proc = start(STARTS_A_SLEEPER_THEN_SPINS)
+    stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
+    assert stall is not None and stall.caller_spinning
+    assert stall.seconds >= stall_watch.SPIN_S
+
+
+@pytest.mark.slow
+def test_a_caller_busy_on_its_own_is_not_a_stall(start):
+    # Alone, or beside a helper that was there before the call (a forkserver, a tracker).
+    alone = start(SPINS)
+    assert first_stall(StallWatch(alone.pid, never_heard, seconds_since_boot() - 5), 2.5) is None
+    beside_helper = start(STARTS_A_SLEEPER_THEN_SPINS)
+    assert first_stall(StallWatch(beside_helper.pid, never_heard, seconds_since_boot()),
+                       2.5) is None
