@@ -18,7 +18,7 @@ from grader.reporting.scorecard import (build_scorecard, check_writable, topic_s
                                         write_atomically)
 from grader.reporting.shown_output import MAX_CHECK_OUTPUT_LINES
 from grader.running.outcomes import TopicRun
-from grader.running import isolation, system
+from grader import isolation, system
 from grader.running.progress import ProgressLine
 from grader.running.runner import run_topic
 from grader.student.history import record_run

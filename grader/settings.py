@@ -10,8 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.running import system
-from grader.running.isolation import Isolation
+from grader import system
+from grader.isolation import Isolation
 from grader.topics import SUITES_DIR, Topic
 
 KIT_ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from grader.running import system
+from grader import system
 from grader.running.student_process import STUDENT_PATH
 from grader.cli import main
 from grader.reporting.scorecard import load_schema

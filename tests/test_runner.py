@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from grader.running import system
+from grader import system
 from grader.running.runner import make_import_root, student_facing_output, suite_environment
 from grader.settings import Settings, resolve_target
 from grader.topics import get_topic

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader.reporting import report
-from grader.running import system
+from grader import system
 from grader.running.outcomes import CheckResult, TopicRun
 from grader.reporting.scorecard import build_scorecard, topic_status, write_atomically
 from grader.settings import Settings, resolve_target

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KIT_ROOT
-from grader.running import isolation
+from grader import isolation
 
 ATTACKS = KIT_ROOT / "tests" / "attacks"
 SIGNING_KEY = "kit-test-signing-key-separate-user"

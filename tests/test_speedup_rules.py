@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from grader.running import system
+from grader import system
 from grader.measuring.speedup import (RunEvidence, SpeedupPlan, evidence_from, judge, max_concurrency,
                             measure_speedup, plan_for, threshold_for)
 from student_runtime.workloads.tasks import TaskLog, TaskRecord, TimedWork, iterations_for

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.running import system
+from grader import system
 from grader.measuring.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
 from grader.call_errors import StudentRaised
 from grader.running.student_process import StudentProcess, StudentProcessConfig

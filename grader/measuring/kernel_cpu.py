@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from grader.running import system
+from grader import system
 
 SAMPLE_EVERY_S = 0.05
 # Where psutil must read every process of the machine to list a tree, it does so every few

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader.call_errors import CallTimedOut, OutputFlood, StudentProcessDied, StudentRaised
-from grader.running import system
+from grader import system
 from student_runtime.instruments import ctrl_c, pools
 
 READY_POLL_S = 0.01

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grader.measuring.kernel_cpu import written_bytes
 from grader.measuring.pitfalls import STUDENT_STOPPED
-from grader.running import system
+from grader import system
 from student_runtime.instruments.pickles import PickledBytes
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from grader.running import system
+from grader import system
 from grader.running.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
 from grader.settings import Settings, Target
 from grader.running.suite_env import SuiteEnv

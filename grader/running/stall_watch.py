@@ -22,7 +22,7 @@ from typing import Callable
 
 import psutil
 
-from grader.running import system
+from grader import system
 
 # Longer than any pause of a correct solution that nothing of the grader's announces: the
 # longest wait the checks ask for is 1.5 s (a timeout the student applies to a stuck task).

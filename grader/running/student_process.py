@@ -35,7 +35,7 @@ import psutil
 
 from grader.call_errors import (CallTimedOut, OutputFlood, StudentProcessDied, StudentRaised,
                                 exceptions_in)
-from grader.running import system
+from grader import system
 from grader.running.stall_watch import Stall, StallWatch, seconds_since_boot
 from student_runtime import wire
 from student_runtime.workloads import notes

@@ -24,7 +24,7 @@ import pytest
 
 from grader.measuring import leftovers, task_desk
 from grader.measuring.task_desk import TaskDesk
-from grader.running import system
+from grader import system
 from grader.measuring.speedup import SpeedupPlan, plan_for
 from grader.reporting.shown_output import check_output
 from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentProcess,

@@ -12,7 +12,7 @@ import pytest
 
 from grader.call_errors import StudentException, StudentRaised
 from grader.measuring import baselines
-from grader.running import system
+from grader import system
 from grader.reporting.feedback import mismatch, shown
 from grader.measuring.shared_checks import (assert_not_in_calling_process,
                                             assert_parallel_map_speeds_up)

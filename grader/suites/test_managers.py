@@ -24,7 +24,7 @@ from grader.measuring.proxy_costs import measure_round_trip
 from grader.measuring.served_store import ServedStore, served_store
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL
-from grader.running import system
+from grader import system
 from grader.running.student_process import Remote
 from student_runtime.instruments.served_manager import (ServedDict, ServedManagerLock,
                                                         ServedNamespace)

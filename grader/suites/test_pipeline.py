@@ -19,7 +19,7 @@ from grader.measuring import leftovers, pipelines
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe
-from grader.running import system
+from grader import system
 from grader.running.student_process import Remote
 from student_runtime.instruments.started import Unjoined, started_processes
 from student_runtime.workloads.stages import (BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue,

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from grader.running import system
+from grader import system
 
 STUDENT_USER = "grade-student"
 # What the scorecard's integrity.isolation says.
