@@ -17,7 +17,7 @@ from grader.reporting import report
 from grader.reporting.scorecard import (build_scorecard, check_writable, topic_status,
                                         write_atomically)
 from grader.reporting.shown_output import MAX_CHECK_OUTPUT_LINES
-from grader.running.outcomes import TopicRun
+from grader.reporting.outcomes import TopicRun
 from grader import isolation, system
 from grader.running.progress import ProgressLine
 from grader.running.runner import run_topic

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from grader import grading as cli
 from grader.cli import main
-from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.outcomes import CheckResult, TopicRun
 from grader.topics import all_topics, topic_ids
 from tests.conftest import HOSTILE, validate
 

@@ -1,6 +1,6 @@
 """What a suite's event stream means, including for checks that never reported."""
 
-from grader.running.outcomes import hide_suite_source, interpret
+from grader.reporting.outcomes import hide_suite_source, interpret
 from grader.topics import get_topic
 
 TOPIC = get_topic("pool_map")

@@ -8,7 +8,7 @@ import pytest
 
 from grader.reporting import report
 from grader import system
-from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.outcomes import CheckResult, TopicRun
 from grader.reporting.scorecard import build_scorecard, topic_status, write_atomically
 from grader.settings import Settings, resolve_target
 from grader.topics import all_topics, get_topic

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from grader import __version__
-from grader.running.outcomes import CheckResult, TopicRun
+from grader.reporting.outcomes import CheckResult, TopicRun
 from grader.reporting.integrity import grader_digest, sha256_of
 from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings

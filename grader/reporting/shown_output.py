@@ -7,7 +7,7 @@ print in a loop may run to thousands of lines; neither may reach the table or th
 
 from __future__ import annotations
 
-from grader.running.outcomes import hide_suite_source
+from grader.reporting.outcomes import hide_suite_source
 
 # Enough to follow what a check printed, few enough that a print in a loop cannot flood the table.
 MAX_CHECK_OUTPUT_LINES = 20

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader import system
-from grader.running.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
+from grader.reporting.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
 from grader.settings import Settings, Target
 from grader.running.suite_env import SuiteEnv
 from grader.topics import SUITES_DIR, Topic

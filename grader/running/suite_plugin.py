@@ -32,7 +32,7 @@ from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentP
 from grader.running.suite_env import SuiteEnv
 from grader.reporting.verdicts import (ANY_CALL, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
                                        LeftBehind, check_verdict, describe, where)
-from grader.running.outcomes import IMPORT_HUNG
+from grader.reporting.outcomes import IMPORT_HUNG
 from student_runtime import agent
 from student_runtime.instruments import started
 from student_runtime.workloads import notes
