@@ -21,7 +21,7 @@ from grader.reporting.outcomes import TopicRun
 from grader import isolation, system
 from grader.running.progress import ProgressLine
 from grader.running.runner import run_topic
-from grader.student.history import record_run
+from grader.reporting.history import record_run
 from grader.settings import (Settings, SettingsError, require_topic_modules, resolve_cpus,
                              resolve_selection, resolve_start_method, resolve_suites,
                              resolve_target)

@@ -63,7 +63,7 @@ def validate(scorecard: dict) -> None:
 @pytest.fixture(autouse=True)
 def _results_history_in_a_scratch_folder(tmp_path_factory, monkeypatch):
     """Grading runs record each topic's result in the current folder; not in the kit's own."""
-    from grader.student import history
+    from grader.reporting import history
     monkeypatch.setattr(history, "HISTORY_PATH",
                         tmp_path_factory.mktemp("state") / ".grade" / "last-results.json")
 

@@ -145,7 +145,7 @@ def test_list_json_that_is_a_folder_is_a_usage_error(tmp_path):
 
 
 def test_a_run_of_one_topic_keeps_the_others_last_results(tmp_path):
-    from grader.student import history
+    from grader.reporting import history
     full = {"generated_at": "2026-11-25T10:00:00+00:00", "focus": None, "topics": [
         topic_entry("first", 10, "passed"), topic_entry("second", 4, "failed", [("a", "failed")])]}
     history.record_run(full)
@@ -160,7 +160,7 @@ def test_a_run_of_one_topic_keeps_the_others_last_results(tmp_path):
 
 
 def test_a_focused_run_is_not_a_topics_result():
-    from grader.student import history
+    from grader.reporting import history
     history.record_run({"generated_at": "2026-11-25T12:00:00+00:00",
                         "focus": {"checks": {"first": ["a"]}, "exitfirst": False},
                         "topics": [topic_entry("first", 2, "passed")]})
@@ -168,7 +168,7 @@ def test_a_focused_run_is_not_a_topics_result():
 
 
 def test_an_older_scorecard_does_not_hide_a_newer_recorded_result(tmp_path):
-    from grader.student import history
+    from grader.reporting import history
     history.record_run({"generated_at": "2026-11-25T12:00:00+00:00", "focus": None,
                         "topics": [topic_entry("first", 10, "passed")]})
     card = tmp_path / "card.json"

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.student.history import read_history
+from grader.reporting.history import read_history
 
 NO_SCORECARD = (
     "No scorecard at {path} yet: nothing has been graded. Run `grade` to grade every topic, or "
@@ -89,7 +89,7 @@ def _scorecard_results(path: Path) -> tuple[str, dict[str, TopicResult]]:
 def last_results(path: Path) -> dict[str, TopicResult]:
     """The last result of each topic graded, by topic id; a topic never graded is absent.
 
-    Reads the scorecard at path and the record of earlier runs (grader.student.history): for
+    Reads the scorecard at path and the record of earlier runs (grader.reporting.history): for
     each topic, whichever is newer. Raises NoLastRun when there is neither, and LastRunError
     when the scorecard cannot be read.
     """
