@@ -107,3 +107,44 @@ def test_topics_file_rejects_a_hint_without_text():
     with pytest.raises(TopicsFileError, match="hint #2: unknown keys \\[\\], missing keys \\['text'\\]"):
         parse_topics('[[topic]]\nid="x"\ntitle="t"\nsection="s"\npoints=1\ndeadline_s=1\n'
                      'hints=["fine", { check = "a" }]\n', "topics.toml")
+
+
+# The grader's floors, lowest first: a module imports only from its own floor and those below.
+FLOORS = ("base", "reporting", "measuring", "running", "suites", "instructors", "grading",
+          "student", "cli")
+PACKAGE_FLOORS = {"reporting", "measuring", "running", "suites", "instructors", "student"}
+
+
+def floor_of(module: str) -> str:
+    """The floor of a module of the grader: its package, or grading, cli or base at the top
+    level (settings, topics, system, isolation and call_errors are the base)."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in PACKAGE_FLOORS:
+        return parts[1]
+    if len(parts) > 1 and parts[1] == "grading":
+        return "grading"
+    if len(parts) > 1 and parts[1] in ("cli", "__main__"):
+        return "cli"
+    return "base"
+
+
+def grader_imports(path):
+    """The grader modules a file imports, by their full names."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "grader":
+                yield from (f"grader.{alias.name}" for alias in node.names)
+            elif node.module.startswith("grader."):
+                yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names if alias.name.startswith("grader."))
+
+
+def test_no_import_runs_back_up_a_floor():
+    upward = []
+    for path in (KIT_ROOT / "grader").rglob("*.py"):
+        module = ".".join(path.relative_to(KIT_ROOT).with_suffix("").parts)
+        for imported in grader_imports(path):
+            if FLOORS.index(floor_of(imported)) > FLOORS.index(floor_of(module)):
+                upward.append(f"{module} ({floor_of(module)}) imports {imported}")
+    assert upward == [], "imports that run back up a floor"
