@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from grader.student import reset_command
 from grader.student.reset_command import reset
-from grader.student.stubs import backup_path, keep_backup, stub_path
+from grader.student.stubs import backup_path, keep_backup, original_stub
 from grader.topics import all_topics
 
 TOPIC = all_topics()[0]
@@ -28,7 +28,7 @@ def folder(tmp_path, monkeypatch):
     monkeypatch.setattr(reset_command, "datetime", FrozenClock)
     exercises = tmp_path / "exercises"
     exercises.mkdir()
-    (exercises / f"{TOPIC.id}.py").write_bytes(stub_path(TOPIC).read_bytes())
+    (exercises / f"{TOPIC.id}.py").write_bytes(original_stub(TOPIC))
     return exercises
 
 
@@ -50,11 +50,11 @@ def test_a_file_equal_to_the_stub_has_nothing_to_reset(folder):
 
 def test_a_missing_file_gets_the_stub_back(folder):
     other = all_topics()[1]
-    (folder / f"{other.id}.py").write_bytes(stub_path(other).read_bytes())
+    (folder / f"{other.id}.py").write_bytes(original_stub(other))
     (folder / f"{TOPIC.id}.py").unlink()
     result = run(TOPIC.id)
     assert result.exit_code == 0 and "was missing" in result.output
-    assert (folder / f"{TOPIC.id}.py").read_bytes() == stub_path(TOPIC).read_bytes()
+    assert (folder / f"{TOPIC.id}.py").read_bytes() == original_stub(TOPIC)
 
 
 def test_yes_keeps_a_backup_then_restores_the_stub(folder):
@@ -64,7 +64,7 @@ def test_yes_keeps_a_backup_then_restores_the_stub(folder):
     assert result.exit_code == 0
     backup = folder / f"{TOPIC.id}.py.bak-20260314-150926"
     assert backup.read_bytes() == WORK
-    assert file.read_bytes() == stub_path(TOPIC).read_bytes()
+    assert file.read_bytes() == original_stub(TOPIC)
     assert result.output.strip() == (f"Restored exercises/{TOPIC.id}.py to the original stub. "
                                      f"Your file is kept as exercises/{backup.name}.")
 
@@ -99,7 +99,7 @@ def test_it_asks_first_at_a_terminal(folder, monkeypatch):
     assert result.exit_code == 0
     assert (f"Replace exercises/{TOPIC.id}.py with the original stub? Your file is kept as "
             f"exercises/{TOPIC.id}.py.bak-20260314-150926") in result.output
-    assert file.read_bytes() == stub_path(TOPIC).read_bytes()
+    assert file.read_bytes() == original_stub(TOPIC)
     assert backups(folder) == [f"{TOPIC.id}.py.bak-20260314-150926"]
 
 

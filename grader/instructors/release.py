@@ -64,6 +64,13 @@ def prepare_destination(dest: Path, source: Path, overwrite: bool) -> None:
     dest.mkdir(parents=True, exist_ok=True)
 
 
+def write_originals(exercises: Path, originals: Path) -> None:
+    """Keep each topic's stub as released, for `grade reset` in the students' copies."""
+    originals.mkdir(parents=True, exist_ok=True)
+    for topic in all_topics():
+        shutil.copy2(topic.module_file(exercises), originals / f"{topic.id}.py")
+
+
 def write_release(source: Path, dest: Path) -> list[str]:
     """Copy the student-facing files from the kit at source into dest; returns what was left out."""
     for name in RELEASED:
@@ -80,6 +87,7 @@ def write_release(source: Path, dest: Path) -> list[str]:
     if workflow.is_file():
         (dest / WORKFLOW_RELEASED).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(workflow, dest / WORKFLOW_RELEASED)
+    write_originals(source / "exercises", dest / "grader" / "student" / "originals")
     left_out = []
     for suite in private_suites(dest / "grader"):
         if suite.is_file():

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader.settings import SettingsError, require_topic_modules, resolve_target
-from grader.student.stubs import backup_path, keep_backup, stub_path, write_stub
+from grader.student.stubs import backup_path, keep_backup, original_stub, write_stub
 from grader.student.topic_param import TOPIC
 from grader.topics import Topic, all_topics
 
@@ -22,8 +22,9 @@ NEEDS_YES = ("{file} differs from the original stub, and there is no terminal to
 DECLINED = "Nothing changed: {file} is as you left it."
 RESTORED = "Restored {file} to the original stub. Your file is kept as {backup}."
 NOT_RESET = "Could not reset {file} ({reason}); it is unchanged."
-NO_STUB = ("The kit holds no original stub for {id} ({stub} is missing); reinstall the kit with "
-           "`python -m pip install -e .` and try again.")
+NO_STUB = ("The kit holds no original stub for {id}: a class release keeps the stubs in "
+           "grader/student/originals/, and the kit's own repository in git. Get a fresh copy of "
+           "the kit from your course and try again.")
 
 
 def stdin_is_interactive() -> bool:
@@ -57,16 +58,16 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
         require_topic_modules(package, all_topics())
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
-    stub = stub_path(topic)
-    if not stub.is_file():
-        raise click.ClickException(NO_STUB.format(id=topic.id, stub=stub))
+    stub = original_stub(topic)
+    if stub is None:
+        raise click.ClickException(NO_STUB.format(id=topic.id))
     file = topic.module_file(package.package_dir.resolve())
     try:
         if not file.exists():
-            write_stub(topic, file)
+            write_stub(stub, file)
             click.echo(RESTORED_MISSING.format(file=shown(file)))
             return
-        if file.read_bytes() == stub.read_bytes():
+        if file.read_bytes() == stub:
             click.echo(NOTHING_TO_RESET.format(file=shown(file)))
             return
         now = datetime.now()
@@ -78,7 +79,7 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
                 click.echo(DECLINED.format(file=shown(file)))
                 return
         backup = keep_backup(file, now)
-        write_stub(topic, file)
+        write_stub(stub, file)
     except OSError as error:
         raise click.ClickException(NOT_RESET.format(file=shown(file),
                                                     reason=error.strerror or error)) from None
