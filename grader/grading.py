@@ -176,7 +176,7 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
     except OSError as error:
         raise click.UsageError(JSON_NOT_WRITABLE.format(
             path=settings.json_path, reason=error.strerror or error)) from None
-    click.echo(settings.describe(), err=True)
+    click.echo(settings.summary(), err=True)
     # Orphans of the student's processes are adopted here, and killed after each topic.
     system.become_subreaper()
 

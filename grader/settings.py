@@ -157,7 +157,7 @@ class Settings:
         """The hard limit on one topic's whole suite: the override, or the topic's own."""
         return self.deadline_s if self.deadline_s is not None else topic.deadline_s
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         """One line naming the limits in force, shown before grading starts."""
         deadline = f"{self.deadline_s:g} s" if self.deadline_s else "each topic's own"
         per_check = (f"each check may take {self.check_timeout_s:g} s" if self.check_timeout_s

@@ -70,7 +70,7 @@ def popen_group_options() -> dict:
     return {"start_new_session": True}
 
 
-def describe(proc: psutil.Process) -> str:
+def describe_process(proc: psutil.Process) -> str:
     """A short description of a process for messages: its pid and how it was started.
 
     Never the command line: a forked child carries the grader's own, which names the hidden suite.
@@ -163,7 +163,7 @@ def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
         # leaked process holding its pipe, so it is not counted.
         members = wait_until_stopped(members, grace_s)
     leaks = [p for p in members if not _is_resource_tracker(p)]
-    descriptions = [describe(p) for p in leaks]
+    descriptions = [describe_process(p) for p in leaks]
     if os.name != "nt":
         try:
             os.killpg(leader.pid, signal.SIGKILL)
@@ -466,7 +466,7 @@ def kill_escaped(children_before: set[int], user: StudentUser | None) -> list[st
     if user is not None:
         found.update({p.pid: p for p in processes_of_user(user.uid)})
     running = [p for p in found.values() if _is_running(p)]
-    descriptions = [describe(p) for p in running]
+    descriptions = [describe_process(p) for p in running]
     kill_processes(running)
     return descriptions
 

@@ -19,7 +19,7 @@ SIGNATURE_WORDS = {
 }
 
 
-def describe(card: dict, state: str, this_grader: str) -> str:
+def verification_line(card: dict, state: str, this_grader: str) -> str:
     """One line on a scorecard: its signature, its grader, and whom it grades."""
     grader = card.get("integrity", {}).get("grader")
     if grader == this_grader:
@@ -59,7 +59,7 @@ def verify(files: tuple[Path, ...]) -> None:
             continue
         state = signature_state(card, key)
         bad += state != "valid"
-        click.echo(f"{path}: {describe(card, state, this_grader)}")
+        click.echo(f"{path}: {verification_line(card, state, this_grader)}")
     if bad:
         click.echo(f"{bad} of {len(files)} file(s) failed verification.", err=True)
         raise SystemExit(1)

@@ -104,14 +104,14 @@ OUTPUT_FLOOD = (
 CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
 
 
-def describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
     """'TypeName: first line of the message'."""
     text = str(error).strip().splitlines()
     name = error.type_name if isinstance(error, StudentException) else type(error).__name__
     return f"{name}: {text[0]}" if text else name
 
 
-def where(error, student_file: Path) -> str:
+def in_student_file(error, student_file: Path) -> str:
     """' at exercises/topic.py:LINE' for the deepest frame of the error in the student's file.
 
     error is a StudentException, a CallTimedOut, or a list of (file, line, function) frames.
@@ -225,7 +225,7 @@ def check_verdict(phases: dict, summary: str, metrics: dict, student_file: Path,
         error = phases["setup"].value
         if isinstance(error, pytest.skip.Exception):
             return {**result, "outcome": "skipped", "message": str(error.msg)}
-        message = str(error) if isinstance(error, ImportProblem) else f"Grader error: {describe(error)}"
+        message = str(error) if isinstance(error, ImportProblem) else f"Grader error: {describe_error(error)}"
         hung = isinstance(error, ImportProblem) and error.hung
         return {**result, "outcome": "timeout" if hung else "error", "message": message}
     if "call" in phases:
@@ -233,7 +233,7 @@ def check_verdict(phases: dict, summary: str, metrics: dict, student_file: Path,
     if "teardown" in phases:
         error = phases["teardown"].value
         if not isinstance(error, LeftBehind):
-            left = brief = f"Grader error: {describe(error)}"
+            left = brief = f"Grader error: {describe_error(error)}"
         else:
             left, brief = str(error), error.brief
         if result["outcome"] == "passed":
@@ -255,7 +255,7 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
                     SPINNING_MESSAGE if stall.caller_spinning else STALLED_MESSAGE)
         return {"outcome": "timeout", "message": template.format(
             timeout=timeout_s, stalled=stall.seconds if stall else 0.0,
-            where=where(error, student_file),
+            where=in_student_file(error, student_file),
             waiting=f", waiting in {call}()" if call else "",
             advice=timeout_advice.get(call) or timeout_advice.get(ANY_CALL, STUCK_ADVICE))}
     if isinstance(error, StudentProcessDied):
@@ -277,6 +277,6 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
     place = error if isinstance(error, StudentException) else excinfo.tb
     if pickling:
         return {"outcome": "failed", "message": pickling.format(
-            error=describe(error), where=where(place, student_file))}
+            error=describe_error(error), where=in_student_file(place, student_file))}
     return {"outcome": "failed",
-            "message": RAISED.format(error=describe(error), where=where(place, student_file))}
+            "message": RAISED.format(error=describe_error(error), where=in_student_file(place, student_file))}

@@ -31,7 +31,7 @@ from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentP
                                             StudentProcessConfig, StudentRaised)
 from grader.running.suite_env import SuiteEnv
 from grader.reporting.verdicts import (ANY_CALL, IMPORT_FAILED, MODULE_MISSING, ImportProblem,
-                                       LeftBehind, check_verdict, describe, where)
+                                       LeftBehind, check_verdict, describe_error, in_student_file)
 from grader.reporting.outcomes import IMPORT_HUNG
 from student_runtime import agent
 from student_runtime.instruments import started
@@ -203,10 +203,10 @@ def _import_student_module(run: _Run):
             return (f"{path}:{error.fields.get('lineno')}: SyntaxError: {error.fields.get('msg')}. "
                     "Fix it so that the module can be imported; `python -m py_compile` shows the "
                     "spot."), None
-        return IMPORT_FAILED.format(module=name, error=describe(error),
-                                    where=where(error, path)), None
+        return IMPORT_FAILED.format(module=name, error=describe_error(error),
+                                    where=in_student_file(error, path)), None
     except Exception as error:  # noqa: BLE001 - the process died while importing
-        return IMPORT_FAILED.format(module=name, error=describe(error), where=""), None
+        return IMPORT_FAILED.format(module=name, error=describe_error(error), where=""), None
     finally:
         run.student.deadline = check_deadline
     return None, module

@@ -32,7 +32,7 @@ def stdin_is_interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def shown(path: Path) -> str:
+def as_typed(path: Path) -> str:
     """The path as the student would type it: relative to the current folder when inside it."""
     try:
         return str(path.relative_to(Path.cwd()))
@@ -65,22 +65,22 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
     try:
         if not file.exists():
             write_stub(stub, file)
-            click.echo(RESTORED_MISSING.format(file=shown(file)))
+            click.echo(RESTORED_MISSING.format(file=as_typed(file)))
             return
         if file.read_bytes() == stub:
-            click.echo(NOTHING_TO_RESET.format(file=shown(file)))
+            click.echo(NOTHING_TO_RESET.format(file=as_typed(file)))
             return
         now = datetime.now()
         if not yes:
             if not stdin_is_interactive():
-                raise click.ClickException(NEEDS_YES.format(file=shown(file), id=topic.id))
-            question = QUESTION.format(file=shown(file), backup=shown(backup_path(file, now)))
+                raise click.ClickException(NEEDS_YES.format(file=as_typed(file), id=topic.id))
+            question = QUESTION.format(file=as_typed(file), backup=as_typed(backup_path(file, now)))
             if not click.confirm(question, default=False):
-                click.echo(DECLINED.format(file=shown(file)))
+                click.echo(DECLINED.format(file=as_typed(file)))
                 return
         backup = keep_backup(file, now)
         write_stub(stub, file)
     except OSError as error:
-        raise click.ClickException(NOT_RESET.format(file=shown(file),
+        raise click.ClickException(NOT_RESET.format(file=as_typed(file),
                                                     reason=error.strerror or error)) from None
-    click.echo(RESTORED.format(file=shown(file), backup=shown(backup)))
+    click.echo(RESTORED.format(file=as_typed(file), backup=as_typed(backup)))

@@ -16,7 +16,7 @@ from grader.call_errors import StudentRaised
 from grader.reporting.feedback import mismatch
 from grader.measuring.pitfalls import (call_with_ctrl_c, pools_left_running,
                                        under_every_start_method)
-from grader.reporting.verdicts import describe, pickling_problem
+from grader.reporting.verdicts import describe_error, pickling_problem
 from grader.measuring.transfer import bytes_sent
 from student_runtime.instruments.pickles import pickled_size
 from student_runtime.instruments.start_methods import call_under
@@ -87,10 +87,10 @@ def call_student(student, call: str, func, *args, method: str | None = None):
         if error.is_a(NotImplementedError):
             raise
         pickling = pickling_problem(error)
-        advice = pickling.format(error=describe(error), where="") if pickling else MODULE_STATE
+        advice = pickling.format(error=describe_error(error), where="") if pickling else MODULE_STATE
         shown = method or multiprocessing.get_start_method()
         raise AssertionError(f"Called {call} under the {shown} start method: it raised "
-                             f"{describe(error)}. {advice}") from error
+                             f"{describe_error(error)}. {advice}") from error
 
 
 def check_process_all(exercise, student, log_dir, method: str | None = None) -> None:
@@ -156,11 +156,11 @@ def test_ctrl_c_stops_the_workers(exercise, student, check_report, scratch):
                         "pressed, and reached the caller.")
     assert outcome.pressed, (
         f"process_all(func, {items}, workers={WORKERS}) ended before any task had started, so "
-        "Ctrl-C could not be tried" + (f": it raised {describe(raised)}." if raised
+        "Ctrl-C could not be tried" + (f": it raised {describe_error(raised)}." if raised
                                        else ". Hand every item to a pool and wait for the results."))
     assert raised is not None and raised.is_a(KeyboardInterrupt), (
         "Ctrl-C was pressed while process_all waited for its workers, and "
-        + (f"it raised {describe(raised)} instead" if raised
+        + (f"it raised {describe_error(raised)} instead" if raised
            else f"it returned {outcome.seconds_after_press} s later as if nothing had happened")
         + ": KeyboardInterrupt never reached the caller. Catch only Exception around a task's "
         "work, never KeyboardInterrupt or BaseException, and let it leave your function.")
@@ -241,7 +241,7 @@ def test_works_under_every_start_method(exercise, student, check_report, scratch
         raise not_started[0]
     failed = [run for run in runs if run.error is not None]
     check_report.record({"start_methods": {run.method: "passed" if run.error is None else
-                                           describe(run.error) for run in runs},
+                                           describe_error(run.error) for run in runs},
                          "seconds": {run.method: run.seconds for run in runs}},
                         "process_all and lookup_all worked under " +
                         ", ".join(run.method for run in runs) + ".")
@@ -249,7 +249,7 @@ def test_works_under_every_start_method(exercise, student, check_report, scratch
         return
     # A mistake made alike under every start method is not about start methods: the check
     # that asks for that behaviour charges it, once.
-    if len(failed) == len(runs) and len({describe(run.error) for run in failed}) == 1:
+    if len(failed) == len(runs) and len({describe_error(run.error) for run in failed}) == 1:
         check_report.record({"same_failure_under_every_method": True},
                             "process_all and lookup_all did the same under "
                             + ", ".join(run.method for run in runs) + " (what they did wrong is "

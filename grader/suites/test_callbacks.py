@@ -23,7 +23,7 @@ from grader.measuring.callback_threads import line_in_module, thread_errors
 from grader.measuring.served_store import served_store
 from grader.measuring.shared_checks import assert_not_in_calling_process
 from grader.reporting.feedback import mismatch, shown
-from grader.reporting.verdicts import ANY_CALL, describe
+from grader.reporting.verdicts import ANY_CALL, describe_error
 from student_runtime.instruments.thread_errors import ThreadErrors
 from student_runtime.instruments.tracker import ServedTracker
 from student_runtime.workloads.jobs import ArrivingJobs, JobRejected, ProgressLog, SquareOrReject
@@ -91,7 +91,7 @@ def run_student(student, scratch, function, *args):
     if errors:
         _, error = errors[0]
         raise AssertionError(
-            f"A callback raised {describe(error)}{line_in_module(error.frames, 'callbacks.py')}. "
+            f"A callback raised {describe_error(error)}{line_in_module(error.frames, 'callbacks.py')}. "
             "Callbacks run on the pool's result thread in your process, and an exception there "
             "ends that thread: no later result is delivered, and join() or get() waits forever. "
             "Make sure a callback cannot raise; a task's own exception goes to error_callback, "

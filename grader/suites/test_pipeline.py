@@ -18,7 +18,7 @@ from grader.call_errors import StudentRaised
 from grader.measuring import leftovers, pipelines
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
 from grader.reporting.feedback import mismatch, shown
-from grader.reporting.verdicts import ANY_CALL, describe
+from grader.reporting.verdicts import ANY_CALL, describe_error
 from grader import system
 from grader.running.student_process import Remote
 from student_runtime.instruments.started import Unjoined, started_processes
@@ -277,7 +277,7 @@ def assert_pipeline_stopped(exercise, student, call: str, failure: str, raised, 
         f"Called {call}: {failure}, yet it returned {shown(returned)} as if nothing had happened. "
         "A failed stage must stop the pipeline: raise PipelineError.")
     assert raised.is_a(exercise.PipelineError), (
-        f"Called {call}: {failure}, and it raised {describe(raised)}, not PipelineError. Raise "
+        f"Called {call}: {failure}, and it raised {describe_error(raised)}, not PipelineError. Raise "
         "PipelineError (with what went wrong in its message), so that a caller can catch one "
         "type whatever failed.")
     running = stages_left_running(student, before_pids)
@@ -382,7 +382,7 @@ def test_dead_worker_does_not_hang(exercise, student, check_report, task_log):
     if raised is not None and broken_at is not None:
         alive_for = broken_at + SILENT_S - raised_at
         assert alive_for <= CLOCK_SLACK_S, (
-            f"Called {call}: it raised {describe(raised)} {took:.2f} s into the call, before "
+            f"Called {call}: it raised {describe_error(raised)} {took:.2f} s into the call, before "
             f"any stage had died: the worker given item {BROKEN} was working on it, "
             f"silent, and died {alive_for:.2f} s later. A silence is not a death: a slow task "
             "looks the same to get(timeout=...). Watch the workers themselves, their exitcode, "

@@ -23,7 +23,7 @@ from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.pipes import DIED_WITH, NumberedLines, invert, reply
 from student_runtime.workloads.tasks import TaskLog
 from grader.reporting.feedback import mismatch
-from grader.reporting.verdicts import blocking_call, describe, pickling_problem
+from grader.reporting.verdicts import blocking_call, describe_error, pickling_problem
 
 # None among them: only EOFError may end the worker's loop, never a request.
 REQUESTS = ["hello", 42, None, (1, 2), "", "bye"]
@@ -211,6 +211,8 @@ def worker_fate(watch: WatchReport) -> tuple[str, int | None] | None:
 
 
 def under(methods: list[str], every: list[str]) -> str:
+    """How a message names the start methods it speaks of: "Under every start method (...)"
+    when they are all of them, else "Under spawn and forkserver"."""
     if len(methods) > 1 and methods == every:
         return f"Under every start method ({', '.join(methods)})"
     return "Under " + " and ".join(methods)
@@ -242,8 +244,8 @@ def test_ask_ends_its_worker(exercise, student, check_report, scratch):
         if run.error is not None and not isinstance(run.error, AssertionError):
             pickling = pickling_problem(run.error)
             raise AssertionError(
-                f"Under {run.method}, " + (pickling.format(error=describe(run.error), where="")
-                                           if pickling else f"ask() raised {describe(run.error)}."))
+                f"Under {run.method}, " + (pickling.format(error=describe_error(run.error), where="")
+                                           if pickling else f"ask() raised {describe_error(run.error)}."))
     fates = {method: worker_fate(watches[method]) if method in watches else None
              for method in methods}
     for method in methods:
