@@ -19,10 +19,8 @@ from grader.call_errors import CallTimedOut, OutputFlood, StudentException, Stud
 STUCK_MESSAGE = "Did not finish within {timeout:g} s and was stopped{where}{waiting}. {advice}"
 STALLED_MESSAGE = ("None of your processes ran for {stalled:.0f} s, so nothing was left to end "
                    "the wait: it was stopped{where}{waiting}. {advice}")
-SPINNING_MESSAGE = ("The processes this call started sat idle for {stalled:.0f} s while the "
-                    "calling process kept looping: it was stopped{where}{waiting}. A loop that "
-                    "polls for results must end when they cannot come; wait with join() or "
-                    "get() instead of spinning.")
+SPINNING_MESSAGE = ("The processes this call started sat idle for {stalled:.0f} s while only the "
+                    "calling process ran: it was stopped{where}{waiting}. {advice}")
 # A key of a check's timeout advice that applies whatever call the check hung in.
 ANY_CALL = "*"
 STUCK_ADVICE = (

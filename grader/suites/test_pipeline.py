@@ -258,12 +258,9 @@ def names_of_processes(student) -> dict:
 def stages_left_running(student, before: set[int]) -> list[str]:
     """Processes not in `before` still running STOP_GRACE_S on, seen by the grader with psutil,
     named as the student knows them."""
-    deadline = time.monotonic() + STOP_GRACE_S
-    while True:
-        running = sorted(student_processes(student) - before)
-        if not running or time.monotonic() > deadline:
-            break
-        time.sleep(0.02)
+    started = [proc for proc in system.student_leftovers(student.pid, None)
+               if proc.pid not in before] if student.pid is not None else []
+    running = sorted(proc.pid for proc in system.wait_until_stopped(started, STOP_GRACE_S))
     if not running:
         return []
     known = names_of_processes(student)

@@ -9,7 +9,7 @@ purpose. The grader words what went wrong (grader/measuring/process_exits.py).
 
 from __future__ import annotations
 
-import multiprocessing.process
+from student_runtime.instruments.started import ProcessWatch
 
 # The modules whose Processes belong to a pool or a Manager rather than to the student's code.
 _MANAGED_BY = ("multiprocessing.pool", "multiprocessing.managers", "concurrent.futures.process")
@@ -22,32 +22,15 @@ def _label(process, target) -> str:
     return f"a {type(process).__name__}"
 
 
-class ExitWatch:
+class ExitWatch(ProcessWatch):
     """Notes every Process started in this process from its creation until stop()."""
-
-    def __init__(self) -> None:
-        self._started: list = []
-        self._watching = True
-        self._original = multiprocessing.process.BaseProcess.start
-        original, started = self._original, self._started
-
-        def start(process):
-            # start() forgets the target, so it is noted first.
-            if self._watching:
-                started.append((process, getattr(process, "_target", None)))
-            return original(process)
-
-        self._start = start
-        multiprocessing.process.BaseProcess.start = start
 
     def stop(self) -> list[dict]:
         """Stop watching; for each Process started meanwhile: label, pid, joined, exitcode."""
-        self._watching = False
-        # Put back only while ours is in place: whoever patched start() after us keeps theirs.
-        if multiprocessing.process.BaseProcess.start is self._start:
-            multiprocessing.process.BaseProcess.start = self._original
+        self.close()
         exits = []
-        for process, target in self._started:
+        for entry in self.started:
+            process, target = entry.process, entry.target
             if getattr(target, "__module__", "") in _MANAGED_BY or "PoolWorker" in process.name:
                 continue
             popen = process._popen
@@ -58,5 +41,5 @@ class ExitWatch:
             joined = popen.returncode is not None
             exits.append({"label": _label(process, target), "pid": process.pid,
                           "joined": joined, "exitcode": process.exitcode})
-        self._started.clear()
+        self.started.clear()
         return exits

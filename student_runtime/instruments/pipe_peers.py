@@ -16,12 +16,12 @@ Both answer in plain data, so that what they found crosses to the grader as it i
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.process
 import threading
 import time
 
 import psutil
 
+from student_runtime.instruments.started import ProcessWatch
 from student_runtime.workloads.pipes import read_report, run_and_report
 
 UNJOINED_WAIT_S = 1.0
@@ -77,7 +77,7 @@ class WorkerWatch:
 
     def __init__(self, limit_s: float) -> None:
         self.limit_s = limit_s
-        self.started: list = []
+        self._watch = None
         self.hung: set[int] = set()
         self.fates: list[dict] = []
         self.seconds = 0.0
@@ -99,22 +99,9 @@ class WorkerWatch:
         return {"hung": sorted(self.hung), "seconds": self.seconds, "fates": list(self.fates)}
 
     def _enter(self) -> None:
-        cls = multiprocessing.process.BaseProcess
-        self._original_start = original = cls.start
-        self._lock = threading.Lock()
+        self.hung, self.fates = set(), []
+        self._watch = ProcessWatch()
         self._done = threading.Event()
-        self._started_at: dict[int, float] = {}
-        self.started, self.hung, self.fates = [], set(), []
-        watch = self
-
-        def start(process):
-            result = original(process)
-            with watch._lock:
-                watch.started.append(process)
-                watch._started_at[id(process)] = time.monotonic()
-            return result
-
-        cls.start = start
         self._began = time.monotonic()
         self._timer = threading.Thread(target=self._stop_hung, name="worker-watch", daemon=True)
         self._timer.start()
@@ -123,11 +110,10 @@ class WorkerWatch:
         """Kill each process still running limit_s after it started, until the call ends."""
         while not self._done.wait(POLL_S):
             now = time.monotonic()
-            with self._lock:
-                overdue = [p for p in self.started if p.pid not in self.hung
-                           and now - self._started_at[id(p)] > self.limit_s
-                           and _not_collected(p) and _is_running(p.pid)]
-                self.hung.update(p.pid for p in overdue)
+            overdue = [entry.process for entry in list(self._watch.started)
+                       if entry.process.pid not in self.hung and now - entry.at > self.limit_s
+                       and _not_collected(entry.process) and _is_running(entry.process.pid)]
+            self.hung.update(p.pid for p in overdue)
             for process in overdue:
                 _kill(process.pid)
 
@@ -135,9 +121,10 @@ class WorkerWatch:
         self.seconds = round(time.monotonic() - self._began, 3)
         self._done.set()
         self._timer.join()
-        multiprocessing.process.BaseProcess.start = self._original_start
-        self.fates = [self._fate(process) for process in self.started if process.pid is not None]
-        self.started = []  # the Process objects are not kept past the call
+        self._watch.close()
+        self.fates = [self._fate(process) for process in self._watch.processes()
+                      if process.pid is not None]
+        self._watch = None  # the Process objects are not kept past the call
 
     def _fate(self, process) -> dict:
         if process.pid in self.hung:

@@ -9,7 +9,8 @@ workers. Which processes were left running the grader sees for itself (psutil), 
 from __future__ import annotations
 
 import weakref
-from multiprocessing import pool as pool_module
+
+from student_runtime.instruments.started import ProcessWatch
 
 
 class PoolsCreated:
@@ -20,18 +21,12 @@ class PoolsCreated:
 
     def call(self, func, *args):
         """func(*args), noting every Pool it creates; what it returns or raises passes through."""
-        original = pool_module.Pool.__init__
-        created = self._created
-
-        def __init__(self, *args, **kwargs):
-            created.append(weakref.ref(self))
-            original(self, *args, **kwargs)
-
-        pool_module.Pool.__init__ = __init__
+        watch = ProcessWatch()
         try:
             return func(*args)
         finally:
-            pool_module.Pool.__init__ = original
+            watch.close()
+            self._created += watch.pools
 
     def terminate_running(self) -> int:
         """Terminate the noted pools that still have a live worker; how many were."""

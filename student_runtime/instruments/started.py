@@ -1,34 +1,79 @@
 """The processes the student's code started, as the student knows them (a Pool worker, a
-Process running f()), and whether their exits were collected."""
+Process running f()), and for whoever watches a call: which it started, which were joined.
+
+remember_targets(), run once as the agent starts, patches BaseProcess.start and join and
+Pool.__init__ for good; it is the kit's only patch of them. Every watch of what a call started
+reads what it notes: ProcessWatch, and the watches built on it (Unjoined here, ExitWatch in
+exits.py, WorkerWatch in pipe_peers.py, PoolsCreated in pools.py).
+"""
 
 from __future__ import annotations
 
 import multiprocessing.process
-import os
 import time
 import weakref
+from dataclasses import dataclass
 
 # Process.start() forgets its target (to break a reference cycle), so it is noted here first.
 _targets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _joined: weakref.WeakSet = weakref.WeakSet()
-# The Unjoined watches open; each keeps the processes started while it watches.
+# The watches open, each noting what is started while it watches.
 _watches: list = []
 
 
+@dataclass(frozen=True)
+class Started:
+    """A Process started while a watch was open: the object, its target, when it started."""
+
+    process: object
+    target: object
+    at: float
+
+
+class ProcessWatch:
+    """The Processes started and the Pools created in this process while the watch is open."""
+
+    def __init__(self) -> None:
+        remember_targets()
+        self.started: list[Started] = []
+        self.pools: list[weakref.ref] = []
+        _watches.append(self)
+
+    def processes(self) -> list:
+        """The Process objects started so far, in the order they started."""
+        return [entry.process for entry in list(self.started)]
+
+    def close(self) -> None:
+        """Stop noting; what was noted stays."""
+        if self in _watches:
+            _watches.remove(self)
+
+
+def was_joined(process) -> bool:
+    """Whether join() returned with the process ended: polling exitcode or is_alive() collects
+    the exit too, but leaves the process unjoined all the same."""
+    return process in _joined
+
+
 def remember_targets() -> None:
-    """From now on, note the target of every Process started in this process, hand it to the
-    Unjoined watches open, and note every join() after which the process had ended."""
+    """From now on, note the target of every Process started in this process, and hand each
+    Process started, each join() after which it had ended and each Pool created to the watches
+    open."""
     original = multiprocessing.process.BaseProcess.start
     if getattr(original, "remembers_targets", False):
         return
     original_join = multiprocessing.process.BaseProcess.join
+    from multiprocessing import pool as pool_module
+
+    original_pool_init = pool_module.Pool.__init__
 
     def start(self):
-        _targets[self] = getattr(self, "_target", None)
-        started = original(self)
-        for watch in _watches:
-            watch.started.append(self)
-        return started
+        target = _targets[self] = getattr(self, "_target", None)
+        result = original(self)
+        now = time.monotonic()
+        for watch in list(_watches):
+            watch.started.append(Started(self, target, now))
+        return result
 
     def join(self, timeout=None):
         joined = original_join(self, timeout)
@@ -36,9 +81,15 @@ def remember_targets() -> None:
             _joined.add(self)
         return joined
 
+    def pool_init(self, *args, **kwargs):
+        original_pool_init(self, *args, **kwargs)
+        for watch in list(_watches):
+            watch.pools.append(weakref.ref(self))
+
     start.remembers_targets = True
     multiprocessing.process.BaseProcess.start = start
     multiprocessing.process.BaseProcess.join = join
+    pool_module.Pool.__init__ = pool_init
 
 
 def _classify(proc) -> list[str]:
@@ -71,20 +122,12 @@ def module_level_pools(module) -> list[str]:
                   if isinstance(value, (Pool, ProcessPoolExecutor)))
 
 
-class Unjoined:
-    """Watches the processes started from now on; says which ended without being joined.
-
-    Whether a process was joined is noted by join() itself: polling its exitcode also collects
-    its exit, but leaves the process unjoined all the same.
-    """
-
-    def __init__(self) -> None:
-        self.started: list = []
-        _watches.append(self)
+class Unjoined(ProcessWatch):
+    """Watches the processes started from now on; says which ended without being joined."""
 
     def _not_joined(self) -> list:
-        return [proc for proc in self.started
-                if proc._popen is not None and proc not in _joined]
+        return [proc for proc in self.processes()
+                if proc._popen is not None and not was_joined(proc)]
 
     def ended(self, wait_s: float = 1.0) -> list[int]:
         """Pids of processes started since that ended but were never joined.
@@ -104,8 +147,7 @@ class Unjoined:
         for proc in self._not_joined():
             if not _running(proc.pid):
                 proc.join(0.5)
-        if self in _watches:
-            _watches.remove(self)
+        self.close()
 
 
 def _running(pid: int) -> bool:
