@@ -104,3 +104,8 @@ def exceptions_in(value):
             return StudentException(value["$exc"])
         return {k: exceptions_in(v) for k, v in value.items()}
     return value
+
+
+# What ends a check whatever the suite does: a hang, a crash, a flood of output. The student's
+# processes are gone by then, so nothing more is asked of them.
+STUDENT_STOPPED = (CallTimedOut, StudentProcessDied, OutputFlood)

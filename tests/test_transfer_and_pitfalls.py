@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 from grader import system
-from grader.measuring.pitfalls import call_with_ctrl_c, pools_left_running, under_every_start_method
+from grader.measuring.ctrl_c import call_with_ctrl_c
+from grader.measuring.pools_left import pools_left_running
+from grader.measuring.start_methods import under_every_start_method
 from grader.call_errors import StudentRaised
 from grader.running.student_process import StudentProcess, StudentProcessConfig
 from student_runtime.instruments import ctrl_c

@@ -25,7 +25,7 @@ from multiprocessing import shared_memory
 from pathlib import Path
 
 from grader.measuring.kernel_cpu import written_bytes
-from grader.measuring.pitfalls import STUDENT_STOPPED
+from grader.call_errors import STUDENT_STOPPED
 from grader import system
 from student_runtime.instruments.pickles import PickledBytes
 

@@ -14,8 +14,9 @@ import pytest
 
 from grader.call_errors import StudentRaised
 from grader.reporting.feedback import mismatch
-from grader.measuring.pitfalls import (call_with_ctrl_c, pools_left_running,
-                                       under_every_start_method)
+from grader.measuring.ctrl_c import call_with_ctrl_c
+from grader.measuring.pools_left import pools_left_running
+from grader.measuring.start_methods import under_every_start_method
 from grader.reporting.verdicts import describe_error, pickling_problem
 from grader.measuring.transfer import bytes_sent
 from student_runtime.instruments.pickles import pickled_size

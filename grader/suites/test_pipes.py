@@ -17,7 +17,7 @@ import pytest
 
 from grader.call_errors import StudentRaised
 from grader.measuring.pipe_peers import END_WAIT_S, WatchReport, drive, new_watch, watch_call
-from grader.measuring.pitfalls import under_every_start_method
+from grader.measuring.start_methods import under_every_start_method
 from student_runtime.instruments.start_methods import call_under
 from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.pipes import DIED_WITH, NumberedLines, invert, reply
