@@ -95,3 +95,44 @@ def word_count(mapper, lines: list, workers: int):
         for counts in pool.map(mapper, word_chunks(lines, workers), chunksize=1):
             total.update(counts)
     return total
+
+
+# The kit's own three-stage pipeline, for the pipeline speedup check: one reader process
+# numbers the items and puts them on a queue, then one end marker per worker; `workers`
+# transform processes turn each (seq, item) into (seq, func(item)) and pass the marker on when
+# they meet theirs; the calling process collects until every worker's marker has come and puts
+# the results back in order.
+PIPELINE_END = None
+
+
+def _read_stage(items: list, tasks, workers: int) -> None:
+    for seq, item in enumerate(items):
+        tasks.put((seq, item))
+    for _ in range(workers):
+        tasks.put(PIPELINE_END)
+
+
+def _transform_stage(func, tasks, results) -> None:
+    for seq, item in iter(tasks.get, PIPELINE_END):
+        results.put((seq, func(item)))
+    results.put(PIPELINE_END)
+
+
+def run_pipeline(func, items: list, workers: int) -> list:
+    """[func(item) for item in items], through a reader, `workers` transformers and a collector."""
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    stages = [multiprocessing.Process(target=_read_stage, args=(items, tasks, workers))]
+    stages += [multiprocessing.Process(target=_transform_stage, args=(func, tasks, results))
+               for _ in range(workers)]
+    for stage in stages:
+        stage.start()
+    collected, finished = {}, 0
+    while finished < workers:
+        message = results.get()
+        if message is PIPELINE_END:
+            finished += 1
+        else:
+            collected[message[0]] = message[1]
+    for stage in stages:
+        stage.join()
+    return [collected[seq] for seq in sorted(collected)]

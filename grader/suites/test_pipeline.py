@@ -15,7 +15,7 @@ import time
 import pytest
 
 from grader.call_errors import StudentRaised
-from grader.measuring import leftovers, pipelines
+from grader.measuring import baselines, leftovers
 from grader.measuring.shared_checks import assert_parallel_map_speeds_up
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe_error
@@ -224,7 +224,7 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
         return run_healthy(exercise, func, items, workers, call)
 
     assert_parallel_map_speeds_up(
-        run_pipeline, pipelines.run_pipeline, "run_pipeline", speedup_plan, task_log,
+        run_pipeline, baselines.run_pipeline, "run_pipeline", speedup_plan, task_log,
         check_report, "Return every result in the order of the items: sort them by seq.",
         student=student)
 
