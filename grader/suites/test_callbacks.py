@@ -21,7 +21,7 @@ import pytest
 from grader.call_errors import StudentException
 from grader.measuring.callback_threads import line_in_module, thread_errors
 from grader.measuring.served_store import served_store
-from grader.measuring.shared_checks import assert_not_in_calling_process
+from grader.suites.shared_checks import assert_not_in_calling_process
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe_error
 from student_runtime.instruments.thread_errors import ThreadErrors

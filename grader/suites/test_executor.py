@@ -14,7 +14,7 @@ from grader.call_errors import StudentException, StudentRaised
 from grader.measuring import baselines
 from grader import system
 from grader.reporting.feedback import mismatch, shown
-from grader.measuring.shared_checks import (assert_not_in_calling_process,
+from grader.suites.shared_checks import (assert_not_in_calling_process,
                                             assert_parallel_map_speeds_up)
 from grader.reporting.verdicts import ANY_CALL
 from student_runtime.workloads.items import SquareUnlessRejected, StaggeredSquare, square_or_crash

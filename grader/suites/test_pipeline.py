@@ -16,7 +16,7 @@ import pytest
 
 from grader.call_errors import StudentRaised
 from grader.measuring import baselines, leftovers
-from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.suites.shared_checks import assert_parallel_map_speeds_up
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe_error
 from grader import system

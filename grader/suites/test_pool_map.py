@@ -4,7 +4,7 @@ import pytest
 
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
-from grader.measuring.shared_checks import assert_parallel_map_speeds_up
+from grader.suites.shared_checks import assert_parallel_map_speeds_up
 from grader.measuring.kernel_cpu import TreeCpuSampler
 from student_runtime.workloads.tasks import ChunkCountingFunction, chunks_received, square
 

@@ -18,7 +18,7 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import measure_speedup
 from student_runtime.workloads.items import StaggeredSquare, WaitsForATask
-from grader.measuring.shared_checks import assert_not_in_calling_process, puzzle_work
+from grader.suites.shared_checks import assert_not_in_calling_process, puzzle_work
 from student_runtime.workloads.tasks import TaskLog
 
 ITEMS = [0, 1, 2, 3, 4, 5]

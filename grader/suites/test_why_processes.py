@@ -16,7 +16,7 @@ import pytest
 from grader.call_errors import StudentRaised
 from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
-from grader.measuring.shared_checks import assert_parallel_map_speeds_up, puzzle_work
+from grader.suites.shared_checks import assert_parallel_map_speeds_up, puzzle_work
 from grader.measuring.speedup import PARALLEL_THREADS_CPUS, gil_enabled, measure_run
 from student_runtime.workloads.tasks import PausedSquare, square
 from student_runtime.workloads.waiting import WaitingSquare
