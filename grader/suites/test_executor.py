@@ -88,7 +88,7 @@ def test_results_in_completion_order(exercise, student, check_report, task_log):
 @pytest.mark.check("speedup", points=3, timeout=15)
 def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     assert_parallel_map_speeds_up(
-        exercise.executor_map, baselines.executor_map, "executor_map", speedup_plan, task_log,
+        exercise.executor_map, baselines.spread_items, "executor_map", speedup_plan, task_log,
         check_report, "Return every result, in the order of the items: executor.map keeps that "
         "order.", student=student)
 

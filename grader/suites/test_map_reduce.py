@@ -134,7 +134,7 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     kit_lines = block * max(1, round(repeats * work_cpu_s / WORK_CPU_S))
     verdict, got, _ = measure_speedup(
         run_student=lambda: word_count(text, plan.workers, mapper=mapper),
-        run_reference=lambda: baselines.word_count(kit_mapper, kit_lines, plan.workers),
+        run_reference=lambda: baselines.spread_shares(kit_mapper, kit_lines, plan.workers),
         log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=work_cpu_s)
     check_report.record({**verdict.metrics, "lines": len(lines)}, verdict.message)
     assert verdict.passed, verdict.message
@@ -142,11 +142,9 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     expected = Counter({word: n * repeats for word, n in count_by_the_rule(block).items()})
     if isinstance(got, dict) and Counter(got) == expected:
         return
-    # Beside the kit's split and merge with your own count_words: only the splitting and
-    # merging can differ.
-    reference = Counter()
-    for chunk in baselines.word_chunks(lines, plan.workers):
-        reference.update(count_words(chunk))
+    # Beside your own count_words over all the lines at once: only the splitting and merging
+    # can differ.
+    reference = Counter(count_words(lines))
     assert_counts(f"word_count(<{len(lines):,} lines>, workers={plan.workers}, mapper=...)", got,
                   reference, "The kit's own split and merge, with your count_words, got "
                   "the expected counts: check that every line is in one chunk and that the "

@@ -224,7 +224,7 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
         return run_healthy(exercise, func, items, workers, call)
 
     assert_parallel_map_speeds_up(
-        run_pipeline, baselines.run_pipeline, "run_pipeline", speedup_plan, task_log,
+        run_pipeline, baselines.spread_items, "run_pipeline", speedup_plan, task_log,
         check_report, "Return every result in the order of the items: sort them by seq.",
         student=student)
 

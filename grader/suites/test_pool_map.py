@@ -29,7 +29,7 @@ def test_results_in_order(exercise):
 
 @pytest.mark.check("speedup", points=4, timeout=15)
 def test_speedup(exercise, student, check_report, speedup_plan, task_log):
-    assert_parallel_map_speeds_up(exercise.parallel_map, baselines.pool_map, "parallel_map",
+    assert_parallel_map_speeds_up(exercise.parallel_map, baselines.spread_items, "parallel_map",
                                   speedup_plan, task_log, check_report, student=student)
 
 

@@ -139,7 +139,7 @@ def test_starmap_speedup(exercise, student, check_report, speedup_plan, task_log
     try:
         verdict, got, _ = measure_speedup(
             run_student=lambda: map_unpacked(work, arg_tuples, plan.workers),
-            run_reference=lambda: baselines.pool_starmap(work, arg_tuples, plan.workers),
+            run_reference=lambda: baselines.spread(work, arg_tuples, plan.workers),
             log=task_log, plan=plan, student_pid=student.pid)
     except StudentRaised as error:
         if not error.is_a(TypeError):

@@ -47,7 +47,7 @@ def test_processes_run_together(exercise, student, check_report, speedup_plan, t
     start_all_then_join = exercise.start_all_then_join  # looked up before the clock starts
     verdict, _, _ = measure_speedup(
         run_student=lambda: start_all_then_join(work, args),
-        run_reference=lambda: baselines.one_process_each(work, args),
+        run_reference=lambda: baselines.spread(work, args, len(args)),
         log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=WORK_CPU_S)
     check_report.record(verdict.metrics, verdict.message)
     assert verdict.passed, verdict.message

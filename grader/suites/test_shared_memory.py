@@ -53,6 +53,11 @@ def type_name(value) -> str:
     return remote.rpartition(".")[2] if isinstance(remote, str) else type(value).__name__
 
 
+def blocks_of(values: np.ndarray, workers: int) -> list[np.ndarray]:
+    """values cut into `workers` contiguous blocks, each a copy of its own, for the kit's run."""
+    return [block.copy() for block in np.array_split(values, workers)]
+
+
 def kept_in_student(student, values: np.ndarray):
     """A copy of values that lives in the student's process, as a handle: what the code does to
     it there can be read back, and it is not sent again with every call."""
@@ -203,7 +208,8 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     # within the timed run would be charged to the student's code.
     verdict, result, _ = measure_speedup(
         run_student=lambda: student.call(transform, given, func, plan.workers, want="handle"),
-        run_reference=lambda: baselines.shared_array_transform(values, func, plan.workers),
+        run_reference=lambda: baselines.spread_items(func, blocks_of(values, plan.workers),
+                                                    plan.workers),
         log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=WORK_CPU_S)
     check_report.record({**verdict.metrics, "sin_passes": func.passes}, verdict.message)
     assert verdict.passed, verdict.message

@@ -80,7 +80,7 @@ def test_same_results_every_way(exercise, task_log):
 
 @pytest.mark.check("speedup", points=3, timeout=15)
 def test_processes_speed_up_cpu_work(exercise, student, check_report, speedup_plan, task_log):
-    assert_parallel_map_speeds_up(exercise.run_with_processes, baselines.pool_map,
+    assert_parallel_map_speeds_up(exercise.run_with_processes, baselines.spread_items,
                                   "run_with_processes", speedup_plan, task_log, check_report,
                                   student=student)
 

@@ -1,10 +1,13 @@
-"""Attack: answer with the kit's own parallel map instead of writing one."""
+"""Attack: let the kit's own parallel run do the work, and compute the answers in the caller
+(the grader's code is not importable from the student's process, and its run brings nothing
+back: it answers no exercise)."""
 
 
 def parallel_map(func, items, workers):
     from grader.measuring import baselines
 
-    return baselines.pool_map(func, items, workers)
+    baselines.spread_items(func, items, workers)
+    return [func(item) for item in items]
 
 
 def choose_chunksize(n_items, workers):
