@@ -14,6 +14,7 @@ while the workers it started in this call sat idle (a loop polling for results t
 come). A caller busy on its own, with threads or without, is never called early; nor is code
 that keeps a worker busy. Faking activity only makes the wait last to the check's limit.
 """
+
 from __future__ import annotations
 
 import time
@@ -39,9 +40,8 @@ STATES_AT_WORK = frozenset({psutil.STATUS_RUNNING, psutil.STATUS_DISK_SLEEP,
 @dataclass(frozen=True)
 class TreeState:
     """The student's processes at one moment: who they are (pid, and start in seconds since the
-    system booted), the CPU used
-    by the root and by the others, and whether each side was at work (running or in a disk
-    read)."""
+    system booted), the CPU used by the root and by the others, and whether each side was at
+    work (running, or in a disk read)."""
 
     processes: frozenset[tuple[int, float]]
     root_cpu_s: float
@@ -86,8 +86,8 @@ class StallWatch:
     """Tells, when asked during a call, how long the student's processes have done nothing.
 
     Two kinds of stall end a call early: nothing of the student's ran for STALL_S, or the
-    processes the call started all sat idle for SPIN_S while the caller alone used the CPU
-    (a loop that polls for results that will never come).
+    processes the call started all sat idle for SPIN_S while only the caller used the CPU (a
+    loop that polls for results that will never come, or a library's thread that spins).
     """
 
     def __init__(self, root_pid: int, last_heard: Callable[[], float],
@@ -97,27 +97,30 @@ class StallWatch:
         self.root_pid = root_pid
         self._last_heard = last_heard
         self._call_started = call_started
-        self._quiet_since = time.monotonic()
-        self._state_then = tree_state(root_pid)
+        state, now = tree_state(root_pid), time.monotonic()
+        # Since when nothing at all happened, and since when nothing but the caller did; each
+        # with the state of the processes at that moment.
+        self._all_quiet = self._others_quiet = (now, state)
 
     def stalled(self) -> Stall | None:
         """The stall, once the quiet has lasted long enough to be one; None until then."""
         now = time.monotonic()
-        state, then = tree_state(self.root_pid), self._state_then
-        if (state is None or then is None or state.processes != then.processes
-                or state.others_at_work or state.others_cpu_s - then.others_cpu_s >= IDLE_CPU_S
-                or self._last_heard() >= self._quiet_since):
-            self._quiet_since, self._state_then = now, state
+        state = tree_state(self.root_pid)
+        others_since, others_then = self._others_quiet
+        if (state is None or others_then is None or state.processes != others_then.processes
+                or state.others_at_work
+                or state.others_cpu_s - others_then.others_cpu_s >= IDLE_CPU_S
+                or self._last_heard() >= others_since):
+            self._all_quiet = self._others_quiet = (now, state)
             return None
-        quiet_s = now - self._quiet_since
-        caller_idle = not state.root_at_work and state.root_cpu_s - then.root_cpu_s < IDLE_CPU_S
-        if caller_idle:
-            return Stall(quiet_s, caller_spinning=False) if quiet_s >= STALL_S else None
-        if not self._started_workers(state):
-            # A caller working alone (threads, or its own loop) shows no stall to the kernel.
-            self._quiet_since, self._state_then = now, state
-            return None
-        return Stall(quiet_s, caller_spinning=True) if quiet_s >= SPIN_S else None
+        all_since, all_then = self._all_quiet
+        if state.root_at_work or state.root_cpu_s - all_then.root_cpu_s >= IDLE_CPU_S:
+            self._all_quiet = (now, state)
+        elif now - all_since >= STALL_S:
+            return Stall(now - all_since, caller_spinning=False)
+        if now - others_since >= SPIN_S and self._started_workers(state):
+            return Stall(now - others_since, caller_spinning=True)
+        return None
 
     def _started_workers(self, state: TreeState) -> bool:
         if self._call_started is None:
