@@ -22,7 +22,8 @@ from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.measuring.transfer import (Segments, bytes_sent, read_segment, segment_exists,
                                        segments_seen)
 from student_runtime.instruments.segments import SegmentWatch, describe_shared_array
-from student_runtime.workloads.arrays import BlockTransform, FailingBlockTransform, sin_passes_for
+from student_runtime.workloads.arrays import (BlockTransform, FailingBlockTransform, sin_passes_for,
+                                              transform_own_block, values_of)
 
 WORKERS = 2
 # 16 MB: large enough that sending the data instead of the name cannot hide in the overhead.
@@ -37,11 +38,6 @@ CLEANUP_ADVICE = (
 )
 
 
-def values_of(size: int) -> np.ndarray:
-    """The same float64 values on every run."""
-    return np.linspace(-1.0, 1.0, size)
-
-
 def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
     index = int(np.flatnonzero(got != expected)[0])
     return f"at index {index}: {got[index].item()!r} instead of {expected[index].item()!r}"
@@ -51,11 +47,6 @@ def type_name(value) -> str:
     """The short name of a value's type, in the student's process for a handle to it."""
     remote = getattr(value, "remote_type", None)
     return remote.rpartition(".")[2] if isinstance(remote, str) else type(value).__name__
-
-
-def blocks_of(values: np.ndarray, workers: int) -> list[np.ndarray]:
-    """values cut into `workers` contiguous blocks, each a copy of its own, for the kit's run."""
-    return [block.copy() for block in np.array_split(values, workers)]
 
 
 def kept_in_student(student, values: np.ndarray):
@@ -203,13 +194,16 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     values = values_of(SPEEDUP_ELEMENTS)
     given = kept_in_student(student, values)
     func = BlockTransform(task_log.directory, sin_passes_for(WORK_CPU_S, SPEEDUP_ELEMENTS))
+    # The kit's run makes its workers' blocks in them: it sends no data, as shared memory does.
+    bounds = np.linspace(0, SPEEDUP_ELEMENTS, plan.workers + 1).astype(int)
+    own_blocks = [(func, SPEEDUP_ELEMENTS, int(start), int(stop))
+                  for start, stop in zip(bounds[:-1], bounds[1:])]
     transform = exercise.parallel_transform
     # The result stays in the student's process until the clock has stopped: 8 MB sent back
     # within the timed run would be charged to the student's code.
     verdict, result, _ = measure_speedup(
         run_student=lambda: student.call(transform, given, func, plan.workers, want="handle"),
-        run_reference=lambda: baselines.spread_items(func, blocks_of(values, plan.workers),
-                                                    plan.workers),
+        run_reference=lambda: baselines.spread(transform_own_block, own_blocks, plan.workers),
         log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=WORK_CPU_S)
     check_report.record({**verdict.metrics, "sin_passes": func.passes}, verdict.message)
     assert verdict.passed, verdict.message
