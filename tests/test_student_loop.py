@@ -9,7 +9,6 @@ from grader.student.list_command import list_topics
 from grader.student.reset_command import reset
 from grader.student.stubs import original_stub
 from grader.topics import all_topics
-from tests.conftest import KIT_ROOT
 
 TOPICS = all_topics()
 
