@@ -115,6 +115,7 @@ def test_c_loop_holding_the_gil(grade):
     assert not any("Not run" in c["message"] for c in rest)
 
 
+@pytest.mark.slow
 def test_orphaned_grandchildren_are_killed_and_reported(grade):
     # Under fork the orphans leave the process tree; the grader adopts them (where the platform
     # allows) or finds them by process group, and reports them at the check or the topic.

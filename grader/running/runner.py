@@ -45,6 +45,7 @@ def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: boo
     return [
         sys.executable, "-m", "pytest", *selected,
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(suite_path.parent),
+        "--confcutdir", str(suite_path.parent),
         "-p", "pytest_timeout", "-p", "grader.running.suite_plugin",
         *(["-x"] if exitfirst else []),
     ]
