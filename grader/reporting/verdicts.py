@@ -223,7 +223,8 @@ def check_verdict(phases: dict, summary: str, metrics: dict, student_file: Path,
         error = phases["setup"].value
         if isinstance(error, pytest.skip.Exception):
             return {**result, "outcome": "skipped", "message": str(error.msg)}
-        message = str(error) if isinstance(error, ImportProblem) else f"Grader error: {describe_error(error)}"
+        message = (str(error) if isinstance(error, ImportProblem)
+                   else f"Grader error: {describe_error(error)}")
         hung = isinstance(error, ImportProblem) and error.hung
         return {**result, "outcome": "timeout" if hung else "error", "message": message}
     if "call" in phases:
@@ -276,5 +277,5 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
     if pickling:
         return {"outcome": "failed", "message": pickling.format(
             error=describe_error(error), where=in_student_file(place, student_file))}
-    return {"outcome": "failed",
-            "message": RAISED.format(error=describe_error(error), where=in_student_file(place, student_file))}
+    return {"outcome": "failed", "message": RAISED.format(
+        error=describe_error(error), where=in_student_file(place, student_file))}

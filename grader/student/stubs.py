@@ -27,8 +27,9 @@ def original_stub(topic: Topic) -> bytes | None:
     if shipped.is_file():
         return shipped.read_bytes()
     try:
-        committed = subprocess.run(["git", "-C", str(KIT_ROOT), "show", f"HEAD:exercises/{topic.id}.py"],
-                                   capture_output=True, timeout=GIT_WAIT_S, check=False)
+        committed = subprocess.run(
+            ["git", "-C", str(KIT_ROOT), "show", f"HEAD:exercises/{topic.id}.py"],
+            capture_output=True, timeout=GIT_WAIT_S, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return committed.stdout if committed.returncode == 0 else None

@@ -88,7 +88,8 @@ def call_student(student, call: str, func, *args, method: str | None = None):
         if error.is_a(NotImplementedError):
             raise
         pickling = pickling_problem(error)
-        advice = pickling.format(error=describe_error(error), where="") if pickling else MODULE_STATE
+        advice = (pickling.format(error=describe_error(error), where="") if pickling
+                  else MODULE_STATE)
         shown = method or multiprocessing.get_start_method()
         raise AssertionError(f"Called {call} under the {shown} start method: it raised "
                              f"{describe_error(error)}. {advice}") from error

@@ -91,7 +91,8 @@ def run_student(student, scratch, function, *args):
     if errors:
         _, error = errors[0]
         raise AssertionError(
-            f"A callback raised {describe_error(error)}{line_in_module(error.frames, 'callbacks.py')}. "
+            f"A callback raised {describe_error(error)}"
+            f"{line_in_module(error.frames, 'callbacks.py')}. "
             "Callbacks run on the pool's result thread in your process, and an exception there "
             "ends that thread: no later result is delivered, and join() or get() waits forever. "
             "Make sure a callback cannot raise; a task's own exception goes to error_callback, "

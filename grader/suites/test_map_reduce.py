@@ -146,9 +146,9 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     # can differ.
     reference = Counter(count_words(lines))
     assert_counts(f"word_count(<{len(lines):,} lines>, workers={plan.workers}, mapper=...)", got,
-                  reference, "The kit's own split and merge, with your count_words, got "
-                  "the expected counts: check that every line is in one chunk and that the "
-                  "partial counts are added, not overwritten.")
+                  reference, "Those are what your count_words gives over all the lines at "
+                  "once: check that every line is in one chunk and that the partial counts are "
+                  "added, not overwritten.")
 
 
 # A part of the corpus counted once to learn what the student's count_words costs, and the least

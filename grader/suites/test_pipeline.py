@@ -274,8 +274,8 @@ def assert_pipeline_stopped(exercise, student, call: str, failure: str, raised, 
         f"Called {call}: {failure}, yet it returned {shown(returned)} as if nothing had happened. "
         "A failed stage must stop the pipeline: raise PipelineError.")
     assert raised.is_a(exercise.PipelineError), (
-        f"Called {call}: {failure}, and it raised {describe_error(raised)}, not PipelineError. Raise "
-        "PipelineError (with what went wrong in its message), so that a caller can catch one "
+        f"Called {call}: {failure}, and it raised {describe_error(raised)}, not PipelineError. "
+        "Raise PipelineError (with what went wrong in its message), so that a caller can catch one "
         "type whatever failed.")
     running = stages_left_running(student, before_pids)
     assert not running, (

@@ -244,8 +244,9 @@ def test_ask_ends_its_worker(exercise, student, check_report, scratch):
         if run.error is not None and not isinstance(run.error, AssertionError):
             pickling = pickling_problem(run.error)
             raise AssertionError(
-                f"Under {run.method}, " + (pickling.format(error=describe_error(run.error), where="")
-                                           if pickling else f"ask() raised {describe_error(run.error)}."))
+                f"Under {run.method}, "
+                + (pickling.format(error=describe_error(run.error), where="") if pickling
+                   else f"ask() raised {describe_error(run.error)}."))
     fates = {method: worker_fate(watches[method]) if method in watches else None
              for method in methods}
     for method in methods:
