@@ -1,10 +1,10 @@
 """The loop that runs in the student's process: it takes the grader's calls and answers them.
 
 Started by the grader as `python -S -P -c "from student_runtime import agent; agent.main()"
-STDOUT_FILE STDERR_FILE STACK_FILE START_METHOD`. Standard input and output carry the grader's
-requests and the answers; before any student code runs they are moved to private descriptors,
-so that the student's prints, and every process it starts, go to the two files instead, and
-`input()` reads nothing.
+STDOUT_FILE STDERR_FILE STACK_FILE START_METHOD MODULE`. Standard input and output carry the
+grader's requests and the answers; before any student code runs they are moved to private
+descriptors, so that the student's prints, and every process it starts, go to the two files
+instead, and `input()` reads nothing.
 
 A request is a pickle from the grader: call `func(*args, **kwargs)`, where any argument may be a
 handle to an object kept here. The answer is plain data, a handle to what is not plain data,
@@ -185,9 +185,9 @@ def serve(requests: int, answers: int) -> None:
 
 
 def main() -> None:
-    """Entry point: the output files, the stack file and the start method come on the command
-    line."""
-    stdout_path, stderr_path, stack_path, start_method = sys.argv[1:5]
+    """Entry point: the output files, the stack file, the start method and the student's module
+    come on the command line."""
+    stdout_path, stderr_path, stack_path, start_method, module = sys.argv[1:6]
     requests, answers = _take_standard_streams(stdout_path, stderr_path)
     _dump_stacks_on_request(stack_path)
     import multiprocessing
@@ -202,6 +202,7 @@ def main() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+    _import_early(module)
     serve(requests, answers)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -209,6 +210,22 @@ def main() -> None:
     os._exit(0)
 
 
+# The student's module, imported before the grader asks for it: while the grader collects its
+# checks rather than after. Its outcome (the module or what the import raised) is handed over
+# at the grader's first ask, so that the module's code runs once.
+_imported_early: dict[str, object] = {}
+
+
+def _import_early(name: str) -> None:
+    try:
+        _imported_early[name] = importlib.import_module(name)
+    except BaseException as error:  # noqa: BLE001 - the student's module may raise anything
+        _imported_early[name] = error
+
+
 def import_module(name: str):
     """Import a module by name (the grader's first call), returned as a handle."""
-    return importlib.import_module(name)
+    outcome = _imported_early.pop(name, None)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome if outcome is not None else importlib.import_module(name)

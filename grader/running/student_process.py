@@ -262,7 +262,8 @@ class StudentProcess:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-S", "-P", "-c", AGENT_CODE, str(self.output_path),
-                 str(self.errors_path), str(self.stack_path), self.config.start_method],
+                 str(self.errors_path), str(self.stack_path), self.config.start_method,
+                 self.config.module],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output,
                 cwd=self.config.scratch / "home", env=self.environment(),
                 **system.popen_group_options(), **system.run_as_options(self.config.run_as))
