@@ -16,7 +16,7 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from student_runtime.workloads.words import (RecordingMapper, corpus_blocks_for, count_by_the_rule,
-                                             word_corpus)
+                                             repeated, word_corpus)
 
 RULE = ("lowercase each line, and count every maximal run of the letters a to z as a word "
         "(re.findall(r'[a-z]+', line.lower())); digits, hyphens and punctuation separate words")
@@ -121,11 +121,12 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
     plan = SpeedupPlan(workers=speedup_plan.workers, tasks=speedup_plan.workers,
                        usable_cpus=speedup_plan.usable_cpus)
     block, repeats = corpus_blocks_for(WORK_CPU_S)
-    lines = block * repeats
-    # The corpus is handed over once, before any clock runs; each run then gets a handle to it.
-    text = student.make(list, lines)
+    lines = len(block) * repeats
+    # The corpus is built in the student's process from its block, before any clock runs; each
+    # run then gets a handle to it.
+    text = student.make(repeated, block, repeats)
     count_words, word_count = exercise.count_words, exercise.word_count
-    work_cpu_s = counting_cpu_s(student, count_words, lines)
+    work_cpu_s = counting_cpu_s(student, count_words, block, repeats)
     mapper = student.make(RecordingMapper, count_words, task_log.directory)
     kit_mapper = RecordingMapper(count_by_the_rule, task_log.directory)
     # The kit's run counts as much as the student's count_words costs here (the whole corpus
@@ -136,7 +137,7 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
         run_student=lambda: word_count(text, plan.workers, mapper=mapper),
         run_reference=lambda: baselines.spread_shares(kit_mapper, kit_lines, plan.workers),
         log=task_log, plan=plan, student_pid=student.pid, work_cpu_s=work_cpu_s)
-    check_report.record({**verdict.metrics, "lines": len(lines)}, verdict.message)
+    check_report.record({**verdict.metrics, "lines": lines}, verdict.message)
     assert verdict.passed, verdict.message
     # The counts need the work: the kit knows them from one block of the corpus.
     expected = Counter({word: n * repeats for word, n in count_by_the_rule(block).items()})
@@ -144,8 +145,8 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
         return
     # Beside your own count_words over all the lines at once: only the splitting and merging
     # can differ.
-    reference = Counter(count_words(lines))
-    assert_counts(f"word_count(<{len(lines):,} lines>, workers={plan.workers}, mapper=...)", got,
+    reference = Counter(count_words(text))
+    assert_counts(f"word_count(<{lines:,} lines>, workers={plan.workers}, mapper=...)", got,
                   reference, "Those are what your count_words gives over all the lines at "
                   "once: check that every line is in one chunk and that the partial counts are "
                   "added, not overwritten.")
@@ -157,18 +158,19 @@ SAMPLE_SHARE = 8
 MIN_COST_SHARE = 0.25
 
 
-def counting_cpu_s(student, count_words, lines: list) -> float:
-    """The CPU the student's count_words needs for all of lines, from the kernel's accounting of
-    the student's process while it counts a part of them (never less than MIN_COST_SHARE of
-    the kit's own rule's cost).
+def counting_cpu_s(student, count_words, block: list, repeats: int) -> float:
+    """The CPU the student's count_words needs for the block repeated `repeats` times, from the
+    kernel's accounting of the student's process while it counts a part of that (never less
+    than MIN_COST_SHARE of the kit's own rule's cost).
 
     The kernel's check of the workers is set against this, so that a faster tokeniser than the
     kit's is not asked for CPU it never needs; the floor keeps a count_words that is quick only
     when the grader times it from switching that check off.
     """
-    sample = student.make(list, lines[:len(lines) // SAMPLE_SHARE])
+    sample_repeats = max(1, repeats // SAMPLE_SHARE)
+    sample = student.make(repeated, block, sample_repeats)
     process = psutil.Process(student.pid)
     before = sum(process.cpu_times()[:2])
     count_words(sample)
     used = sum(process.cpu_times()[:2]) - before
-    return round(max(used * SAMPLE_SHARE, MIN_COST_SHARE * WORK_CPU_S), 3)
+    return round(max(used * repeats / sample_repeats, MIN_COST_SHARE * WORK_CPU_S), 3)
