@@ -61,12 +61,17 @@ class StudentRaised(StudentException):
     """The student's call raised this exception (described, not the object itself)."""
 
 
+# What the student's processes were doing in a call stopped before its deadline, when nothing
+# came of them (`grader.running.stall_watch.Stall.kind`).
+ALL_IDLE, CALLER_SPINNING, WORKERS_SILENT = "all idle", "caller spinning", "workers silent"
+
+
 class CallTimedOut(Exception):
     """A call did not return before the check's deadline; the student's processes were killed.
 
     `stack` holds the main thread's frames as (file, line, function), deepest last, when the
     agent could still say where it waited. `stall` is set when the call was stopped before the
-    deadline because the student's processes had stopped doing anything
+    deadline because nothing came of the student's processes
     (`grader.running.stall_watch.Stall`).
     """
 

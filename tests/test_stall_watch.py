@@ -1,7 +1,8 @@
-"""A hang is called early only on the kernel's evidence that nothing of the student's runs: a
-tree of blocked processes, or a caller that spins while the workers it started sit idle. A task
-that pauses on purpose, a caller busy on its own, and helpers started before the call are not
-hangs."""
+"""A hang is called early only on the kernel's evidence that nothing comes of the student's
+processes: a tree of blocked processes, a caller that spins while the workers it started sit
+idle, or workers it started that run without a word to the desk. A task that pauses on purpose,
+a worker that speaks as it works, a caller busy on its own, and helpers started before the call
+are not hangs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.call_errors import ALL_IDLE, CALLER_SPINNING, WORKERS_SILENT
 from grader.measuring import task_desk
 from grader.running import stall_watch
 from grader.running.stall_watch import StallWatch, seconds_since_boot
@@ -29,20 +31,26 @@ STARTS_A_SLEEPER_THEN_SPINS = (
     "time.sleep(0.2)\n"
     f"{SPINS}\n")
 PAUSES = "from student_runtime.workloads import notes; notes.pause(60)"
+STARTS_A_SPINNER_THEN_WAITS = (
+    "import subprocess, sys\n"
+    "subprocess.Popen([sys.executable, '-c', sys.argv[1]]).wait()\n")
+SPINS_AND_SPEAKS = ("from student_runtime.workloads import notes\n"
+                    "while True: notes.still_waiting()\n")
 
 
 @pytest.fixture(autouse=True)
 def short_stalls(monkeypatch):
     monkeypatch.setattr(stall_watch, "STALL_S", 1.0)
     monkeypatch.setattr(stall_watch, "SPIN_S", 1.3)
+    monkeypatch.setattr(stall_watch, "BUSY_SILENT_S", 1.6)
 
 
 @pytest.fixture
 def start(tmp_path):
     started = []
 
-    def start_process(code: str, **env) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
+    def start_process(code: str, *args: str, **env) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT), **env})
         started.append(proc)
         time.sleep(0.4)  # past its start-up, which uses the CPU
@@ -72,7 +80,7 @@ def never_heard() -> float:
 def test_a_tree_of_blocked_processes_is_a_stall(start):
     proc = start(STARTS_A_SLEEPER_THEN_SPINS.replace(SPINS, BLOCKS))
     stall = first_stall(StallWatch(proc.pid, never_heard, seconds_since_boot()), 4.0)
-    assert stall is not None and not stall.caller_spinning
+    assert stall is not None and stall.kind == ALL_IDLE
     assert stall.seconds >= stall_watch.STALL_S
 
 
@@ -93,7 +101,7 @@ def test_a_caller_that_spins_while_its_workers_idle_is_a_stall(start):
     call_started = seconds_since_boot()
     proc = start(STARTS_A_SLEEPER_THEN_SPINS)
     stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
-    assert stall is not None and stall.caller_spinning
+    assert stall is not None and stall.kind == CALLER_SPINNING
     assert stall.seconds >= stall_watch.SPIN_S
 
 
@@ -105,3 +113,24 @@ def test_a_caller_busy_on_its_own_is_not_a_stall(start):
     beside_helper = start(STARTS_A_SLEEPER_THEN_SPINS)
     assert first_stall(StallWatch(beside_helper.pid, never_heard, seconds_since_boot()),
                        2.5) is None
+
+
+@pytest.mark.slow
+def test_workers_that_run_without_a_word_are_a_stall(start, tmp_path):
+    call_started = seconds_since_boot()
+    proc = start(STARTS_A_SPINNER_THEN_WAITS, SPINS)
+    stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
+    assert stall is not None and stall.kind == WORKERS_SILENT
+    assert stall.seconds >= stall_watch.BUSY_SILENT_S
+
+
+@pytest.mark.slow
+def test_workers_that_speak_as_they_run_are_not_a_stall(start, tmp_path):
+    desk = task_desk.TaskDesk(tmp_path)
+    try:
+        call_started = seconds_since_boot()
+        proc = start(STARTS_A_SPINNER_THEN_WAITS, SPINS_AND_SPEAKS,
+                     **{notes.DESK_VARIABLE: desk.address})
+        assert first_stall(StallWatch(proc.pid, desk.last_heard, call_started), 3.0) is None
+    finally:
+        desk.close()

@@ -14,13 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from grader.call_errors import CallTimedOut, OutputFlood, StudentException, StudentProcessDied
+from grader.call_errors import (ALL_IDLE, CALLER_SPINNING, WORKERS_SILENT, CallTimedOut,
+                                OutputFlood, StudentException, StudentProcessDied)
 
 STUCK_MESSAGE = "Did not finish within {timeout:g} s and was stopped{where}{waiting}. {advice}"
 STALLED_MESSAGE = ("None of your processes ran for {stalled:.0f} s, so nothing was left to end "
                    "the wait: it was stopped{where}{waiting}. {advice}")
 SPINNING_MESSAGE = ("The processes this call started sat idle for {stalled:.0f} s while only the "
                     "calling process ran: it was stopped{where}{waiting}. {advice}")
+SILENT_WORKERS_MESSAGE = ("The processes this call started kept running for {stalled:.0f} s "
+                          "while none of the grader's tasks began or ended: a worker loops "
+                          "forever. It was stopped{where}{waiting}. {advice}")
+STALL_MESSAGES = {ALL_IDLE: STALLED_MESSAGE, CALLER_SPINNING: SPINNING_MESSAGE,
+                  WORKERS_SILENT: SILENT_WORKERS_MESSAGE}
 # A key of a check's timeout advice that applies whatever call the check hung in.
 ANY_CALL = "*"
 STUCK_ADVICE = (
@@ -250,8 +256,7 @@ def _call_failure(excinfo, student_file: Path, timeout_s: float,
     if isinstance(error, CallTimedOut):
         call = blocking_call(error.stack)
         stall = error.stall
-        template = (STUCK_MESSAGE if stall is None else
-                    SPINNING_MESSAGE if stall.caller_spinning else STALLED_MESSAGE)
+        template = STUCK_MESSAGE if stall is None else STALL_MESSAGES[stall.kind]
         return {"outcome": "timeout", "message": template.format(
             timeout=timeout_s, stalled=stall.seconds if stall else 0.0,
             where=in_student_file(error, student_file),

@@ -11,8 +11,11 @@ A call has stalled when, for STALL_S, no process of the student's was running, n
 ended, together they used less than IDLE_CPU_S of CPU, and the desk heard nothing from them;
 or when, for SPIN_S, the same held for every process but the caller, which kept the CPU busy
 while the workers it started in this call sat idle (a loop polling for results that will never
-come). A caller busy on its own, with threads or without, is never called early; nor is code
-that keeps a worker busy. Faking activity only makes the wait last to the check's limit.
+come); or when, for BUSY_SILENT_S, the workers it started kept running, none started or ended,
+and the desk heard nothing: every task of the grader's speaks when it begins and ends, and
+none runs that long, so a worker is looping outside them. A caller busy on its own, with threads
+or without, is never called early. Faking activity only makes the wait last to the check's
+limit.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Callable
 import psutil
 
 from grader import system
+from grader.call_errors import ALL_IDLE, CALLER_SPINNING, WORKERS_SILENT
 
 # Longer than any pause of a correct solution that nothing of the grader's announces: the
 # longest wait the checks ask for is 1.5 s (a timeout the student applies to a stuck task).
@@ -31,6 +35,9 @@ STALL_S = 3.0
 # A caller that spins while the workers it started sit idle is given longer: it may be doing
 # the last of its own work.
 SPIN_S = 5.0
+# Workers at work are given longer still: the grader's longest task needs about a second of
+# CPU, which a machine busy with other programs may stretch several times over.
+BUSY_SILENT_S = 6.0
 # A process blocked in a wait uses no CPU; a few clock ticks over the whole stretch is noise.
 IDLE_CPU_S = 0.05
 STATES_AT_WORK = frozenset({psutil.STATUS_RUNNING, psutil.STATUS_DISK_SLEEP,
@@ -52,10 +59,11 @@ class TreeState:
 
 @dataclass(frozen=True)
 class Stall:
-    """How long the student's processes did nothing, and whether the caller spun meanwhile."""
+    """How long nothing came of the student's processes, and what they did meanwhile (ALL_IDLE,
+    CALLER_SPINNING or WORKERS_SILENT)."""
 
     seconds: float
-    caller_spinning: bool
+    kind: str
 
 
 def tree_state(root_pid: int) -> TreeState | None:
@@ -85,9 +93,10 @@ def tree_state(root_pid: int) -> TreeState | None:
 class StallWatch:
     """Tells, when asked during a call, how long the student's processes have done nothing.
 
-    Two kinds of stall end a call early: nothing of the student's ran for STALL_S, or the
+    Three kinds of stall end a call early: nothing of the student's ran for STALL_S; the
     processes the call started all sat idle for SPIN_S while only the caller used the CPU (a
-    loop that polls for results that will never come, or a library's thread that spins).
+    loop that polls for results that will never come, or a library's thread that spins); or
+    they ran for BUSY_SILENT_S without a word to the desk (a worker that loops forever).
     """
 
     def __init__(self, root_pid: int, last_heard: Callable[[], float],
@@ -100,12 +109,15 @@ class StallWatch:
         state, now = tree_state(root_pid), time.monotonic()
         # Since when nothing at all happened, and since when nothing but the caller did; each
         # with the state of the processes at that moment.
-        self._all_quiet = self._others_quiet = (now, state)
+        self._all_quiet = self._others_quiet = self._workers_silent = (now, state)
 
     def stalled(self) -> Stall | None:
         """The stall, once the quiet has lasted long enough to be one; None until then."""
         now = time.monotonic()
         state = tree_state(self.root_pid)
+        silent_for = self._silent_workers_for(now, state)
+        if silent_for >= BUSY_SILENT_S:
+            return Stall(silent_for, WORKERS_SILENT)
         others_since, others_then = self._others_quiet
         if (state is None or others_then is None or state.processes != others_then.processes
                 or state.others_at_work
@@ -117,10 +129,21 @@ class StallWatch:
         if state.root_at_work or state.root_cpu_s - all_then.root_cpu_s >= IDLE_CPU_S:
             self._all_quiet = (now, state)
         elif now - all_since >= STALL_S:
-            return Stall(now - all_since, caller_spinning=False)
+            return Stall(now - all_since, ALL_IDLE)
         if now - others_since >= SPIN_S and self._started_workers(state):
-            return Stall(now - others_since, caller_spinning=True)
+            return Stall(now - others_since, CALLER_SPINNING)
         return None
+
+    def _silent_workers_for(self, now: float, state: TreeState | None) -> float:
+        """How long the workers this call started have run, the same processes throughout,
+        without a word to the desk (0 while they are idle: the other kinds cover that)."""
+        since, then = self._workers_silent
+        if (state is None or then is None or state.processes != then.processes
+                or self._last_heard() >= since or not self._started_workers(state)):
+            self._workers_silent = (now, state)
+            return 0.0
+        ran = state.others_at_work or state.others_cpu_s - then.others_cpu_s >= IDLE_CPU_S
+        return now - since if ran else 0.0
 
     def _started_workers(self, state: TreeState) -> bool:
         if self._call_started is None:

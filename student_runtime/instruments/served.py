@@ -18,6 +18,8 @@ import os
 import socket
 import threading
 
+from student_runtime.workloads import notes
+
 # Set in the grader's own process, which hands these objects to the student's code; anywhere
 # else, pickling one outside of starting a process fails, as it does for a real Value.
 pickling_allowed = False
@@ -59,6 +61,8 @@ def _send(connection, request: dict):
 
 
 def _call(address: str, op: str, **fields):
+    # Word to the grader, as a task's note is: workers busy with its store are not hung.
+    notes.still_waiting()
     return _send(_connection(address), {"op": op, "thread": threading.get_ident(), **fields})
 
 

@@ -62,8 +62,9 @@ _last_heartbeat = float("-inf")
 
 
 def still_waiting() -> None:
-    """Tell the desk, at most every PAUSE_HEARTBEAT_S, that this process waits on purpose (a
-    task that pauses, or polls for other tasks within a time limit of its own)."""
+    """Tell the desk, at most every PAUSE_HEARTBEAT_S, that this process is about the grader's
+    business: a task that pauses, or polls for other tasks within a time limit of its own, or a
+    worker using the numbers the grader serves."""
     global _last_heartbeat
     now = time.monotonic()
     if now - _last_heartbeat >= PAUSE_HEARTBEAT_S:

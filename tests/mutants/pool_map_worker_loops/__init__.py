@@ -1,0 +1,1 @@
+"""pool_map that waits on a queue nobody fills once its tasks are handed out."""
