@@ -21,7 +21,7 @@ from grader.reporting.outcomes import TopicRun
 from grader import isolation, system
 from grader.running.progress import ProgressLine
 from grader.running.runner import run_topic
-from grader.reporting.history import record_run
+from grader.reporting.history import first_not_passed, record_run, target_of
 from grader.settings import (Settings, SettingsError, require_topic_modules, resolve_cpus,
                              resolve_selection, resolve_start_method, resolve_suites,
                              resolve_target)
@@ -182,6 +182,43 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.monotonic()
+    # Closing the terminal, or a cancelled CI job, stops grading as Ctrl-C does: the suite's
+    # processes are killed and the scorecard is still written.
+    with system.stopped_by_hangup_or_term():
+        runs, interrupted = _grade_topics(settings)
+        # A Ctrl-C after the last topic was graded leaves a complete scorecard, not a partial one.
+        unfinished = len(runs) < len(settings.topics)
+        scorecard = build_scorecard(runs, settings, generated_at, time.monotonic() - started,
+                                    interrupted=interrupted and unfinished,
+                                    stopped_early=not interrupted and unfinished,
+                                    student=student_identity(settings.target.package_dir, student))
+        key = signing_key()
+        if key:
+            scorecard = sign(scorecard, key)
+        try:
+            write_atomically(scorecard, settings.json_path)
+            write_error = None
+        except OSError as error:
+            write_error = error.strerror or str(error)
+        _write_exports(scorecard, gradescope, junit, summary)
+        record_run(scorecard)
+    click.echo(report.render(scorecard, str(settings.json_path), write_error,
+                             colour=report.use_colour(sys.stdout)))
+    gradable = [topic.id for topic in all_topics() if not topic.kept_by_instructor]
+    click.echo(report.next_step(first_not_passed(target_of(scorecard), gradable)))
+
+    if interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    if write_error:
+        sys.exit(EXIT_SCORECARD_NOT_WRITTEN)
+    percent = 100 * scorecard["score"] / scorecard["max_score"] if scorecard["max_score"] else 0
+    if settings.fail_under is not None and percent < settings.fail_under:
+        click.echo(f"Score {percent:.0f}% is below --fail-under {settings.fail_under:g}%.", err=True)
+        sys.exit(EXIT_BELOW_FAIL_UNDER)
+
+
+def _grade_topics(settings: Settings) -> tuple[list[TopicRun], bool]:
+    """Grade the chosen topics in order; the runs made, and whether Ctrl-C stopped them."""
     runs = []
     progress = ProgressLine(sys.stderr)
     try:
@@ -194,35 +231,8 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
     except KeyboardInterrupt:
         click.echo("\nInterrupted: the topics not graded yet count 0 and are marked not_graded.",
                    err=True)
-        interrupted = True
-    else:
-        interrupted = False
-    # A Ctrl-C after the last topic was graded leaves a complete scorecard, not a partial one.
-    scorecard = build_scorecard(runs, settings, generated_at, time.monotonic() - started,
-                                interrupted=interrupted and len(runs) < len(settings.topics),
-                                stopped_early=not interrupted and len(runs) < len(settings.topics),
-                                student=student_identity(settings.target.package_dir, student))
-    key = signing_key()
-    if key:
-        scorecard = sign(scorecard, key)
-    try:
-        write_atomically(scorecard, settings.json_path)
-        write_error = None
-    except OSError as error:
-        write_error = error.strerror or str(error)
-    _write_exports(scorecard, gradescope, junit, summary)
-    record_run(scorecard)
-    click.echo(report.render(scorecard, str(settings.json_path), write_error,
-                             colour=report.use_colour(sys.stdout)))
-
-    if interrupted:
-        sys.exit(EXIT_INTERRUPTED)
-    if write_error:
-        sys.exit(EXIT_SCORECARD_NOT_WRITTEN)
-    percent = 100 * scorecard["score"] / scorecard["max_score"] if scorecard["max_score"] else 0
-    if settings.fail_under is not None and percent < settings.fail_under:
-        click.echo(f"Score {percent:.0f}% is below --fail-under {settings.fail_under:g}%.", err=True)
-        sys.exit(EXIT_BELOW_FAIL_UNDER)
+        return runs, True
+    return runs, False
 
 
 def _write_exports(scorecard: dict, gradescope: Path | None, junit: Path | None,

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -335,6 +336,39 @@ def become_subreaper() -> bool:
         return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+@contextmanager
+def stopped_by_hangup_or_term():
+    """While inside, SIGTERM and SIGHUP (where they exist) stop this process as Ctrl-C does: a
+    KeyboardInterrupt in the main thread, so that what it started is killed and what it owes
+    is written. After the first, both are ignored until the block ends, so that the clean-up
+    runs to its end.
+
+    A hang-up means the terminal is gone: standard output and error then lead nowhere, so that
+    writing to them cannot fail.
+    """
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+    def stop(signum, frame) -> None:
+        for number in signals:
+            signal.signal(number, signal.SIG_IGN)
+        if signum == getattr(signal, "SIGHUP", None):
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            for fd in (1, 2):
+                os.dup2(nowhere, fd)
+            os.close(nowhere)
+        raise KeyboardInterrupt
+
+    try:
+        previous = {number: signal.signal(number, stop) for number in signals}
+    except ValueError:  # not the main thread: whoever runs that one handles the signals
+        previous = {}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @dataclass(frozen=True)
