@@ -21,6 +21,15 @@ from grader.student.watch import watch
 HELP_OPTIONS = ["-h", "--help"]
 
 
+class AsTheGroup(click.Context):
+    """The context of grading, the group's default command: its usage and its errors speak of
+    `grade`, as the student typed it, not `grade grade`."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
 class GradeGroup(click.Group):
     """A group whose default command is grading: `grade ARGS` means `grade <grade> ARGS`
     unless ARGS starts with a command's name."""
@@ -38,6 +47,7 @@ def main() -> None:
 
 
 # The student's loop first, then the instructors' commands: the order `grade --help` lists them.
+grade.context_class = AsTheGroup
 main.add_command(grade)
 main.add_command(list_topics)
 main.add_command(hint)

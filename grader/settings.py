@@ -158,15 +158,17 @@ class Settings:
         return self.deadline_s if self.deadline_s is not None else topic.deadline_s
 
     def summary(self) -> str:
-        """One line naming the limits in force, shown before grading starts."""
-        deadline = f"{self.deadline_s:g} s" if self.deadline_s else "each topic's own"
-        per_check = (f"each check may take {self.check_timeout_s:g} s" if self.check_timeout_s
-                     else "each check has its own time limit")
+        """Two short lines shown before grading: what is graded, and the limits in force."""
         suites = ("the public suites" if self.suites_source == "public"
                   else f"the private suites in {self.suites_dir}")
-        return (f"Grading {self.target.label} ({self.target.package_dir}) with {suites}, start "
-                f"method {self.start_method}, {self.cpus.count} usable CPU(s) from "
-                f"{self.cpus.source}; {per_check}, topic deadline {deadline}.")
+        limits = [f"Start method {self.start_method}",
+                  f"{self.cpus.count} usable CPU(s) ({self.cpus.source})",
+                  f"{self.check_timeout_s:g} s per check" if self.check_timeout_s
+                  else "each check's own time limit"]
+        if self.deadline_s:
+            limits.append(f"{self.deadline_s:g} s per topic")
+        return (f"Grading {self.target.label} ({self.target.package_dir}) with {suites}.\n"
+                f"{', '.join(limits)}.")
 
 
 def resolve_suites(value: str | None, topics: tuple[Topic, ...]) -> Path:

@@ -50,6 +50,11 @@ class Topic:
         """The hidden pytest suite that grades this topic."""
         return SUITES_DIR / f"test_{self.id}.py"
 
+    @property
+    def kept_by_instructor(self) -> bool:
+        """True when the instructor keeps this topic's suite, so that it cannot be graded here."""
+        return self.private_suite and not self.suite_path.is_file()
+
     def module_file(self, package_dir: Path) -> Path:
         """Where this topic's module sits inside a target package directory."""
         return package_dir / f"{self.id}.py"

@@ -103,6 +103,12 @@ def never_grade(topic, settings):
     raise AssertionError("grading started although the command should have stopped before")
 
 
+def test_a_usage_error_names_the_command_as_typed():
+    result = CliRunner().invoke(main, ["--no-such-option"], prog_name="grade")
+    assert result.exit_code == 2
+    assert "Try 'grade --help' for help." in result.output and "grade grade" not in result.output
+
+
 def test_help_lists_the_topics_in_lesson_order():
     output = invoke("--help").output
     lines = [next(line for line in output.splitlines() if line.split()[:1] == [topic.id])
@@ -179,7 +185,7 @@ def test_scorecard_that_cannot_be_written_at_the_end(tmp_path, monkeypatch):
     result = invoke("pool_map", "--target", "solutions", "--json", str(tmp_path / "card.json"))
     assert result.exit_code == cli.EXIT_SCORECARD_NOT_WRITTEN == 3
     assert "pool_map" in result.output, "the table is still printed"
-    last = result.output.strip().splitlines()[-1]
+    last = next(line for line in result.output.splitlines() if "Total " in line)
     assert "Total 10/10 (100%)" in last
     assert f"could not be written to {tmp_path / 'card.json'} ({os.strerror(errno.ENOSPC)})" in last
 
@@ -198,10 +204,11 @@ def test_ctrl_c_marks_the_scorecard_and_the_total_as_partial(tmp_path, monkeypat
         [(i, "passed") for i in graded] + [(i, "not_graded") for i in not_graded])
     score, most = 10 * len(graded), 10 * len(ids)
     assert (card["score"], card["max_score"]) == (score, most)
-    last = result.output.strip().splitlines()[-1]
+    last = next(line for line in result.output.splitlines() if "Total " in line)
     assert last.startswith(f"Interrupted: {', '.join(not_graded)} not graded")
     assert f"Total {score}/{most} ({100 * score / most:.0f}%)" in last
     assert f"Total {most}/{most}" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Next: pool_map.")
 
 
 def test_ctrl_c_in_the_first_topic_does_not_pass_for_a_complete_scorecard(tmp_path, monkeypatch):

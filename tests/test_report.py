@@ -11,8 +11,10 @@ from tests.conftest import KIT_ROOT
 
 SAMPLE = json.loads((KIT_ROOT / "docs" / "sample_scorecard.json").read_text())
 ANSI = "\x1b["
-SPEEDUP = {"serial_s": 0.97, "parallel_s": 0.52, "speedup": 1.85, "task_cpu_share": 0.98,
-           "usable_cpus": 2, "expected_parallelism": 2.0, "threshold": 1.37, "timing_judged": True}
+SPEEDUP = {"serial_s": 0.97, "parallel_s": 0.52, "speedup": 1.85, "raw_speedup": 1.85,
+           "task_cpu_share": 0.98, "usable_cpus": 2, "expected_parallelism": 2.0,
+           "threshold": 1.37, "timing_judged": True, "reference_speedup": 1.71,
+           "threshold_basis": "kit's run", "relative_to_reference": 0.8, "ideal_efficiency": 0.4}
 
 
 class Terminal(io.StringIO):
@@ -43,15 +45,21 @@ def test_failed_checks_are_red_and_passed_green():
     assert "\x1b[31m" in coloured and "\x1b[32m" in coloured
 
 
-def test_speedup_line_shows_times_speedup_and_efficiency_bar():
+def test_speedup_line_shows_the_clock_the_efficiency_and_why_the_threshold_is_what_it_is():
     line = speedup_line(SPEEDUP)
-    assert line == ("serial 0.97 s, parallel 0.52 s on 2 usable CPU(s): 1.85x, efficiency 92% of "
-                    "2x [#########-], needs 1.37x")
+    assert line == ("0.97 s of work in 0.52 s by the clock on 2 usable CPU(s): 1.85x; efficiency "
+                    "92% of 2x [#########-]; needs 1.37x: 80% of the kit's own run beside yours, "
+                    "1.71x on this machine just now")
+    capped = speedup_line({**SPEEDUP, "threshold": 1.4, "threshold_basis": "ideal",
+                           "reference_speedup": 1.9})
+    assert capped.endswith("needs 1.40x: 40% of the gain that 2x would give (the kit's own run "
+                           "reached 1.90x beside yours)")
 
 
 def test_speedup_line_says_when_the_machine_was_busy_or_time_was_not_judged():
-    busy = speedup_line({**SPEEDUP, "task_cpu_share": 0.25})
-    assert "your tasks got 25% of the CPU" in busy
+    busy = speedup_line({**SPEEDUP, "raw_speedup": 0.95, "task_cpu_share": 0.5})
+    assert busy.startswith("0.97 s of work in 0.52 s by the clock on 2 usable CPU(s): 0.95x; other "
+                           "programs left your tasks 50% of a CPU, so that counts as 1.85x")
     unjudged = speedup_line({**SPEEDUP, "timing_judged": False, "timing_note": "only 1 CPU"})
     assert unjudged.endswith("time not judged: only 1 CPU") and "needs" not in unjudged
 
@@ -82,3 +90,20 @@ def test_the_grade_command_prints_no_colour_into_a_pipe(monkeypatch):
 def test_race_line_ignores_figures_that_are_not_counts():
     assert race_line({"expected": {"a": 3}, "lost_updates": 1}) is None
     assert race_line({"lost_items": True}) is None
+
+
+def test_topics_not_started_say_what_to_do_once():
+    not_started = [{"id": f"topic{n}", "title": "t", "score": 0, "max_score": 10,
+                    "status": "not_started", "message": "Open the file and start.", "checks": []}
+                   for n in range(3)]
+    table = render({**SAMPLE, "topics": not_started, "score": 0, "max_score": 30}, "card.json")
+    assert table.count("Open the file and start.") == 1
+    assert all(f"topic{n}" in table for n in range(3))
+
+
+def test_a_passed_check_shows_its_note():
+    check = {"name": "threads", "kind": "speedup", "outcome": "passed", "points": 2,
+             "max_points": 2, "message": "fine", "metrics": {"note": "No GIL here."}}
+    topic = {"id": "t", "title": "t", "score": 2, "max_score": 2, "status": "passed",
+             "message": "", "checks": [check]}
+    assert "note: No GIL here." in render({**SAMPLE, "topics": [topic]}, "card.json")

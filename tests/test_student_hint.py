@@ -9,7 +9,7 @@ import grader.topics
 from grader.student import topic_param
 from grader.student.hint_command import hint
 from grader.student.hint_record import RECORD_PATH, HintRecordError, read_shown, write_shown
-from grader.student.hints import format_all, next_hint, tied_hint
+from grader.student.hints import format_all, next_hint, tied_hints
 from grader.topics import Hint, Topic
 
 DEMO = Topic(id="demo", title="A demo", section="s", points=10, deadline_s=60, hints=(
@@ -47,7 +47,7 @@ def ask(*args):
 def test_next_hint_puts_the_failed_checks_hint_first_then_the_rest_in_order():
     shown = set()
     order = []
-    while (number := next_hint(DEMO, shown, "no_lost_updates")) is not None:
+    while (number := next_hint(DEMO, shown, ("no_lost_updates",))) is not None:
         order.append(number)
         shown.add(number)
     assert order == [3, 1, 2, 4]
@@ -55,14 +55,23 @@ def test_next_hint_puts_the_failed_checks_hint_first_then_the_rest_in_order():
 
 def test_next_hint_without_a_failed_check_or_a_hint_about_it_goes_in_order():
     assert next_hint(DEMO, set()) == 1
-    assert next_hint(DEMO, set(), "a_check_without_a_hint") == 1
-    assert next_hint(DEMO, {1, 3}, "no_lost_updates") == 2
-    assert next_hint(DEMO, {1, 2, 3, 4}, "speedup") is None
-    assert tied_hint(DEMO, "speedup") == 2 and tied_hint(DEMO, None) is None
+    assert next_hint(DEMO, set(), ("a_check_without_a_hint",)) == 1
+    assert next_hint(DEMO, {1, 3}, ("no_lost_updates",)) == 2
+    assert next_hint(DEMO, {1, 2, 3, 4}, ("speedup",)) is None
+    assert tied_hints(DEMO, ("speedup",)) == [2] and tied_hints(DEMO, ()) == []
+
+
+def test_the_hints_of_every_failed_check_come_first_in_the_order_the_checks_failed():
+    shown = set()
+    order = []
+    while (number := next_hint(DEMO, shown, ("no_lost_updates", "speedup"))) is not None:
+        order.append(number)
+        shown.add(number)
+    assert order == [3, 2, 1, 4]
 
 
 def test_format_all_numbers_every_hint_and_marks_the_failed_check():
-    lines = format_all(DEMO, "speedup").splitlines()
+    lines = format_all(DEMO, ("speedup",)).splitlines()
     assert lines[0] == "  1. First, a general hint."
     assert lines[1] == "* 2. [speedup, failed in your last run] About the speedup."
     assert lines[2] == "  3. [no_lost_updates] About the lost updates."
@@ -175,3 +184,8 @@ def test_unknown_real_topic_without_a_close_match(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(hint, ["zzzz"])
     assert result.exit_code == 2 and "unknown topic zzzz. Valid topics:" in result.output
+
+
+def test_without_a_topic_the_hint_is_for_the_topic_to_work_on_now(in_tmp):
+    first = grader.topics.all_topics()[0]
+    assert ask().output.startswith(f"Hint 1 of {len(first.hints)} for {first.id}")

@@ -1,16 +1,20 @@
 """`grade list`: the last scores read from a scorecard, the progress bar and the next topic."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from grader.student.last_run import LastRunError, NoLastRun, TopicResult, last_results
+from grader.reporting import history
+from grader.student.last_run import LastRunError, NoLastRun, TopicResult, last_results, next_topic
 from grader.student.list_command import list_topics
-from grader.student.progress_table import next_topic, progress_bar, render_progress
+from grader.student.progress_table import progress_bar, render_progress
 from grader.topics import Hint, Topic, all_topics
 from tests.conftest import KIT_ROOT
 
+EXERCISES = KIT_ROOT / "exercises"
+OF_EXERCISES = {"target": {"path": str(EXERCISES.resolve())}}
 TOPICS = tuple(Topic(id=name, title=f"The {name} topic", section="s", points=10, deadline_s=60,
                      hints=(Hint("a hint"),)) for name in ("first", "second", "third"))
 
@@ -26,26 +30,27 @@ def write_card(path, *entries):
     return path
 
 
-def test_last_results_reads_each_topic_and_its_first_failing_check(tmp_path):
+def test_last_results_reads_each_topic_and_its_failing_checks(tmp_path):
     card = write_card(tmp_path / "card.json",
                       topic_entry("first", 10, "passed", [("a", "passed")]),
                       topic_entry("second", 4, "failed", [("a", "passed"), ("b", "skipped"),
                                                           ("c", "failed"), ("d", "timeout")]))
-    results = last_results(card)
-    assert results["first"] == TopicResult("first", 10, 10, "passed", None)
-    assert results["second"] == TopicResult("second", 4, 10, "failed", "c")
+    results = last_results(card, EXERCISES)
+    assert results["first"] == TopicResult("first", 10, 10, "passed", ())
+    assert results["second"] == TopicResult("second", 4, 10, "failed", ("c", "d"))
     assert results["first"].passed and not results["second"].passed
 
 
 def test_last_results_reads_the_kits_sample_scorecard():
     sample = json.loads((KIT_ROOT / "docs" / "sample_scorecard.json").read_text())
-    results = last_results(KIT_ROOT / "docs" / "sample_scorecard.json")
+    results = last_results(KIT_ROOT / "docs" / "sample_scorecard.json",
+                           Path(sample["target"]["path"]))
     assert set(results) == {entry["id"] for entry in sample["topics"]}
 
 
 def test_a_missing_scorecard_is_no_last_run(tmp_path):
     with pytest.raises(NoLastRun, match="Run `grade`"):
-        last_results(tmp_path / "scorecard.json")
+        last_results(tmp_path / "scorecard.json", EXERCISES)
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -63,7 +68,7 @@ def test_a_corrupt_scorecard_says_why(tmp_path, content, reason):
     path = tmp_path / "scorecard.json"
     path.write_bytes(content)
     with pytest.raises(LastRunError, match="cannot be read") as raised:
-        last_results(path)
+        last_results(path, EXERCISES)
     assert reason in str(raised.value) and not isinstance(raised.value, NoLastRun)
 
 
@@ -144,34 +149,59 @@ def test_list_json_that_is_a_folder_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "is a directory" in result.output
 
 
+def card_of(generated_at, *entries, focus=None, folder=EXERCISES):
+    return {"generated_at": generated_at, "focus": focus,
+            "target": {"path": str(folder.resolve())}, "topics": list(entries)}
+
+
 def test_a_run_of_one_topic_keeps_the_others_last_results(tmp_path):
-    from grader.reporting import history
-    full = {"generated_at": "2026-11-25T10:00:00+00:00", "focus": None, "topics": [
-        topic_entry("first", 10, "passed"), topic_entry("second", 4, "failed", [("a", "failed")])]}
+    full = card_of("2026-11-25T10:00:00+00:00", topic_entry("first", 10, "passed"),
+                   topic_entry("second", 4, "failed", [("a", "failed")]))
     history.record_run(full)
-    one = {"generated_at": "2026-11-25T11:00:00+00:00", "focus": None,
-           "topics": [topic_entry("second", 10, "passed")]}
+    one = card_of("2026-11-25T11:00:00+00:00", topic_entry("second", 10, "passed"))
     history.record_run(one)
     card = tmp_path / "card.json"
     card.write_text(json.dumps(one))
-    results = last_results(card)
+    results = last_results(card, EXERCISES)
     assert {k: (r.score, r.status) for k, r in results.items()} == {
         "first": (10, "passed"), "second": (10, "passed")}
 
 
-def test_a_focused_run_is_not_a_topics_result():
-    from grader.reporting import history
-    history.record_run({"generated_at": "2026-11-25T12:00:00+00:00",
-                        "focus": {"checks": {"first": ["a"]}, "exitfirst": False},
-                        "topics": [topic_entry("first", 2, "passed")]})
-    assert history.read_history() == {}
+def test_a_focused_run_is_not_a_topics_result(tmp_path):
+    history.record_run(card_of("2026-11-25T10:00:00+00:00", topic_entry("first", 10, "passed")))
+    focused = card_of("2026-11-25T12:00:00+00:00", topic_entry("first", 1, "passed"),
+                      focus={"checks": {"first": ["a"]}, "exitfirst": False})
+    history.record_run(focused)
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps(focused))
+    assert last_results(card, EXERCISES)["first"].max_score == 10
 
 
 def test_an_older_scorecard_does_not_hide_a_newer_recorded_result(tmp_path):
-    from grader.reporting import history
-    history.record_run({"generated_at": "2026-11-25T12:00:00+00:00", "focus": None,
-                        "topics": [topic_entry("first", 10, "passed")]})
+    history.record_run(card_of("2026-11-25T12:00:00+00:00", topic_entry("first", 10, "passed")))
     card = tmp_path / "card.json"
-    card.write_text(json.dumps({"generated_at": "2026-11-25T09:00:00+00:00",
-                                "topics": [topic_entry("first", 0, "not_started")]}))
-    assert last_results(card)["first"].score == 10
+    card.write_text(json.dumps(card_of("2026-11-25T09:00:00+00:00",
+                                       topic_entry("first", 0, "not_started"))))
+    assert last_results(card, EXERCISES)["first"].score == 10
+
+
+def test_a_reset_topic_counts_as_not_graded_until_graded_again(tmp_path):
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps(card_of("2026-11-25T10:00:00+00:00",
+                                       topic_entry("first", 10, "passed"),
+                                       topic_entry("second", 10, "passed"))))
+    history.record_reset(str(EXERCISES.resolve()), "first", "2026-11-25T11:00:00+00:00")
+    assert set(last_results(card, EXERCISES)) == {"second"}
+    card.write_text(json.dumps(card_of("2026-11-25T12:00:00+00:00",
+                                       topic_entry("first", 3, "failed"))))
+    assert last_results(card, EXERCISES)["first"].score == 3
+
+
+def test_the_results_of_another_folder_are_not_yours(tmp_path):
+    other = card_of("2026-11-25T10:00:00+00:00", topic_entry("first", 10, "passed"),
+                    folder=KIT_ROOT / "solutions")
+    history.record_run(other)
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps(other))
+    assert last_results(card, EXERCISES) == {}
+    assert set(last_results(card, KIT_ROOT / "solutions")) == {"first"}

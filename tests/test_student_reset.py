@@ -5,7 +5,9 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
+from grader.reporting import history
 from grader.student import reset_command
+from grader.student.last_run import last_results
 from grader.student.reset_command import reset
 from grader.student.stubs import backup_path, keep_backup, original_stub
 from grader.topics import all_topics
@@ -17,8 +19,8 @@ WORK = b"def mine():\n    return 'a long evening of work'\n"
 
 class FrozenClock:
     @staticmethod
-    def now():
-        return NOW
+    def now(tz=None):
+        return NOW.replace(tzinfo=tz)
 
 
 @pytest.fixture
@@ -152,3 +154,14 @@ def test_unknown_topic_lists_the_valid_ones_with_a_guess(folder):
     result = run(TOPIC.id + "x")
     assert result.exit_code == 2
     assert f"did you mean {TOPIC.id}?" in result.output and "Valid topics:" in result.output
+
+
+def test_a_reset_topic_shows_as_not_graded(folder, tmp_path):
+    history.record_run({"generated_at": "2026-03-14T12:00:00+00:00", "focus": None,
+                        "target": {"path": str(folder.resolve())},
+                        "topics": [{"id": TOPIC.id, "score": 10, "max_score": 10,
+                                    "status": "passed", "checks": []}]})
+    assert TOPIC.id in last_results(tmp_path / "scorecard.json", folder)
+    (folder / f"{TOPIC.id}.py").write_bytes(WORK)
+    assert run(TOPIC.id, "--yes").exit_code == 0
+    assert TOPIC.id not in last_results(tmp_path / "scorecard.json", folder)

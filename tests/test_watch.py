@@ -12,8 +12,9 @@ import uuid
 
 import pytest
 
-from grader.student.watch import first_unfinished, next_save, topic_of
-from tests.conftest import KIT_ROOT, RUN_MARKER, stray_processes
+from grader.student.last_run import current_topic
+from grader.student.watch import next_save, topic_of
+from tests.conftest import KIT_ROOT, RUN_MARKER, stray_processes, write_pristine_exercises
 
 
 def test_only_topic_modules_directly_in_the_folder_count(tmp_path):
@@ -32,8 +33,8 @@ def test_a_burst_of_events_is_one_save():
     assert next_save(saved) == ["pool_map", "shared_values"]
 
 
-def test_without_a_last_run_the_first_topic_is_first_unfinished(tmp_path):
-    assert first_unfinished(tmp_path / "missing.json") == "why_processes"
+def test_without_a_last_run_the_current_topic_is_the_first(tmp_path):
+    assert current_topic(tmp_path / "missing.json", tmp_path).id == "why_processes"
 
 
 class Watching:
@@ -71,8 +72,7 @@ class Watching:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [(), ("--poll",)], ids=["file events", "polling"])
 def test_saving_a_topic_file_grades_it_again_and_ctrl_c_stops_cleanly(tmp_path, how):
-    folder = tmp_path / "exercises"
-    shutil.copytree(KIT_ROOT / "exercises", folder)
+    folder = write_pristine_exercises(tmp_path / "exercises")
     watching = Watching(folder, "shared_values", *how)
     try:
         watching.wait_for("Watching")

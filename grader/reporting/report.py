@@ -20,6 +20,8 @@ BAR_WIDTH = 10
 # Below this share of CPU time the tasks were starved, and the raw timings mislead.
 BUSY_SHARE = 0.9
 INTERRUPTED = "Interrupted: {not_graded} not graded, counted as 0 in this partial total. "
+NEXT_STEP = "Next: {id}. Open exercises/{id}.py, then run `grade {id}`."
+ALL_DONE = "Every topic passes. Well done!"
 SCORECARD_NOT_WRITTEN = (
     "The scorecard could not be written to {path} ({reason}); give --json a path you can write "
     "to and grade again."
@@ -42,22 +44,38 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 
 
 def speedup_line(metrics: dict) -> str | None:
-    """Serial and parallel time, speedup, and efficiency against the parallelism possible."""
+    """The clock's reading, then any correction for a busy machine in words, the efficiency
+    against the parallelism possible, and what the threshold was and why."""
     if "speedup" not in metrics or "serial_s" not in metrics:
         return None
     speedup, possible = metrics["speedup"], metrics.get("expected_parallelism") or 1.0
+    raw = metrics.get("raw_speedup", speedup)
     cpus = metrics.get("usable_cpus")
-    line = (f"serial {metrics['serial_s']:.2f} s, parallel {metrics['parallel_s']:.2f} s"
-            + (f" on {cpus} usable CPU(s)" if cpus else "") + f": {speedup:.2f}x")
+    line = (f"{metrics['serial_s']:.2f} s of work in {metrics['parallel_s']:.2f} s by the clock"
+            + (f" on {cpus} usable CPU(s)" if cpus else "") + f": {raw:.2f}x")
     share = metrics.get("task_cpu_share")
-    if share is not None and share < BUSY_SHARE:
-        line += f" (corrected: on this busy machine your tasks got {share:.0%} of the CPU)"
-    line += f", efficiency {speedup / possible:.0%} of {possible:g}x {bar(speedup / possible)}"
+    if share is not None and share < BUSY_SHARE and speedup != raw:
+        line += (f"; other programs left your tasks {share:.0%} of a CPU, so that counts as "
+                 f"{speedup:.2f}x")
+    line += f"; efficiency {speedup / possible:.0%} of {possible:g}x {bar(speedup / possible)}"
     if metrics.get("timing_judged") is False:
         return line + f"; time not judged: {metrics.get('timing_note', 'see the message')}"
     if "threshold" in metrics:
-        line += f", needs {metrics['threshold']:.2f}x"
+        line += f"; needs {metrics['threshold']:.2f}x" + _threshold_reason(metrics, possible)
     return line
+
+
+def _threshold_reason(metrics: dict, possible: float) -> str:
+    reference = metrics.get("reference_speedup")
+    if reference is None:
+        return ""
+    if metrics.get("threshold_basis") == "ideal":
+        share = metrics.get("ideal_efficiency")
+        part = f"{share:.0%} of the gain that {possible:g}x would give" if share else "the most asked"
+        return f": {part} (the kit's own run reached {reference:.2f}x beside yours)"
+    share = metrics.get("relative_to_reference")
+    part = f"{share:.0%} of" if share else "set by"
+    return f": {part} the kit's own run beside yours, {reference:.2f}x on this machine just now"
 
 
 def race_line(metrics: dict) -> str | None:
@@ -119,13 +137,18 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
         return click.style(text, fg=COLOURS.get(outcome), bold=bold) if colour else text
 
     lines = []
+    not_started = 0
     for topic in scorecard["topics"]:
         lines.append(paint(f"{topic['id']:<16} {topic['score']:>3}/{topic['max_score']:<3} "
                            f"{topic['status']:<12}", topic["status"], bold=True) + f" {topic['title']}")
-        if topic["status"] in ("not_started", "error") or (topic["status"] == "timeout" and not topic["checks"]):
+        if topic["status"] == "not_started":
+            # The message is the same for every topic not started: said once.
+            not_started += 1
+            if not_started == 1:
+                lines.extend(_wrap(topic["message"], "    "))
+            continue
+        if topic["status"] == "error" or (topic["status"] == "timeout" and not topic["checks"]):
             lines.extend(_wrap(topic["message"], "    "))
-            if topic["status"] == "not_started":
-                continue
         for check in topic["checks"]:
             mark = paint(f"{MARKS[check['outcome']]:<7}", check["outcome"])
             lines.append(f"  {mark} {check['name']} ({check['kind']}) "
@@ -133,6 +156,9 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
             lines.extend(_evidence(check))
             if check["outcome"] != "passed" and topic["status"] != "error":
                 lines.extend(_wrap(check["message"], "          "))
+            elif isinstance(check["metrics"].get("note"), str):
+                # What a pass here means that it would not mean elsewhere.
+                lines.extend(_wrap(f"note: {check['metrics']['note']}", "          "))
             lines.extend(_printed(check))
         for leftover in topic.get("leftovers", []):
             lines.append(f"  cleaned up after the suite: {leftover}")
@@ -143,3 +169,8 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
     everything = scorecard["score"] == scorecard["max_score"] > 0
     lines.append(paint(closing, "passed" if everything else "failed", bold=True) if colour else closing)
     return "\n".join(lines)
+
+
+def next_step(upcoming: str | None) -> str:
+    """What to do next: the topic to work on (None when every topic passes)."""
+    return NEXT_STEP.format(id=upcoming) if upcoming else ALL_DONE

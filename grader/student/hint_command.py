@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from grader.settings import SettingsError, resolve_target
 from grader.student.hint_record import RECORD_PATH, HintRecordError, read_shown, write_shown
 from grader.student.hints import WIDTH, format_all, format_hint, next_hint
-from grader.student.last_run import LastRunError, NoLastRun, last_results
+from grader.student.last_run import LastRunError, NoLastRun, current_topic, last_results
 from grader.student.topic_param import TOPIC
 from grader.topics import Topic
 
@@ -29,16 +30,17 @@ FORGOTTEN = "Forgot the hints shown for {id}: `grade hint {id}` starts again fro
 RESET_WITH_ALL = "--reset and --all do not go together: forget first, then ask with --all."
 
 
-def failing_check(topic: Topic, json_path: Path) -> str | None:
-    """The topic's first failing check in the last run, when the last run failed it."""
+def failing_checks(topic: Topic, json_path: Path, folder: Path) -> tuple[str, ...]:
+    """The topic's failing checks in the folder's last run, in suite order, when that run
+    failed it."""
     try:
-        result = last_results(json_path).get(topic.id)
+        result = last_results(json_path, folder).get(topic.id)
     except NoLastRun:
-        return None
+        return ()
     except LastRunError as error:
         click.echo(f"{error} Until then the hints come in their usual order.", err=True)
-        return None
-    return result.failing_check if result and not result.passed else None
+        return ()
+    return result.failing_checks if result and not result.passed else ()
 
 
 def _read_record() -> dict[str, set[int]]:
@@ -58,23 +60,31 @@ def _write_record(shown: dict[str, set[int]]) -> None:
 
 
 @click.command("hint")
-@click.argument("topic", type=TOPIC)
+@click.argument("topic", type=TOPIC, required=False)
 @click.option("--all", "show_all", is_flag=True,
               help="Show every hint of the topic, numbered, the one about your failed check "
                    "marked.")
 @click.option("--reset", is_flag=True, help="Forget which hints of the topic you have seen.")
+@click.option("--target", default="exercises", show_default=True, metavar="PATH",
+              help="The folder of topic modules whose last run says which check failed.")
 @click.option("--json", "json_path", default="scorecard.json", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The scorecard of your last `grade` run, which says which check failed.")
-def hint(topic: Topic, show_all: bool, reset: bool, json_path: Path) -> None:
-    """Show the next hint for TOPIC; ask again for the one after.
+def hint(topic: Topic | None, show_all: bool, reset: bool, target: str, json_path: Path) -> None:
+    """Show the next hint for TOPIC (or the topic to work on now); ask again for the one after.
 
-    The hint about the first check that failed in your last run comes first, then the others
-    in order. Hints point the way; they never give the code. Which hints you have seen is kept
-    in .grade/hints.json in this folder.
+    Without TOPIC, the topic is the first one your last run did not pass, as `grade list`
+    marks it. The hints about the checks that failed in your last run come first, then the
+    others in order. Hints point the way; they never give the code. Which hints you have seen
+    is kept in .grade/hints.json in this folder.
     """
     if reset and show_all:
         raise click.UsageError(RESET_WITH_ALL)
+    try:
+        folder = resolve_target(target).package_dir
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    topic = topic or current_topic(json_path, folder)
     shown = _read_record()
     if reset:
         shown.pop(topic.id, None)
@@ -84,7 +94,7 @@ def hint(topic: Topic, show_all: bool, reset: bool, json_path: Path) -> None:
     if not topic.hints:
         click.echo(NO_HINTS.format(id=topic.id))
         return
-    failing = failing_check(topic, json_path)
+    failing = failing_checks(topic, json_path, folder)
     seen = shown.setdefault(topic.id, set())
     number = None if show_all else next_hint(topic, seen, failing)
     if number is None:

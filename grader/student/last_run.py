@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.reporting.history import read_history
+from grader.reporting.history import RESET, read_history, target_of
+from grader.topics import Topic, all_topics
 
 NO_SCORECARD = (
     "No scorecard at {path} yet: nothing has been graded. Run `grade` to grade every topic, or "
@@ -37,19 +38,17 @@ class TopicResult:
     score: int
     max_score: int
     status: str
-    # The first check, in suite order, that neither passed nor was skipped.
-    failing_check: str | None = None
+    # The checks, in suite order, that neither passed nor were skipped.
+    failing_checks: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
 
 
-def _first_failing_check(checks: list) -> str | None:
-    for check in checks:
-        if check.get("outcome") not in ("passed", "skipped"):
-            return check.get("name")
-    return None
+def _failing_checks(checks: list) -> tuple[str, ...]:
+    return tuple(str(check.get("name")) for check in checks
+                 if check.get("outcome") not in ("passed", "skipped"))
 
 
 def _topic_result(entry) -> TopicResult:
@@ -63,11 +62,13 @@ def _topic_result(entry) -> TopicResult:
         raise ValueError(f"topic {entry.get('id', '?')!r} lacks a valid "
                          f"{', '.join(wrong) or 'list of checks'}")
     return TopicResult(entry["id"], entry["score"], entry["max_score"], entry["status"],
-                       _first_failing_check(checks))
+                       _failing_checks(checks))
 
 
-def _scorecard_results(path: Path) -> tuple[str, dict[str, TopicResult]]:
-    """When the scorecard at path was made, and its topics' results."""
+def _scorecard_results(path: Path, target: str) -> tuple[str, dict[str, TopicResult]]:
+    """When the scorecard at path was made, and its topics' results: none when it graded
+    another folder than `target` or was a focused run (one check, -x), which is not a topic's
+    result."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -83,24 +84,31 @@ def _scorecard_results(path: Path) -> tuple[str, dict[str, TopicResult]]:
     except ValueError as error:
         reason = "it is not JSON" if isinstance(error, json.JSONDecodeError) else str(error)
         raise LastRunError(UNREADABLE_SCORECARD.format(path=path, reason=reason)) from None
+    if scorecard.get("focus") or target_of(scorecard) not in ("", target):
+        return "", {}
     return str(scorecard.get("generated_at", "")), {result.id: result for result in results}
 
 
-def last_results(path: Path) -> dict[str, TopicResult]:
-    """The last result of each topic graded, by topic id; a topic never graded is absent.
+def last_results(path: Path, target: Path) -> dict[str, TopicResult]:
+    """The last result of each topic graded in the folder `target`, by topic id; a topic never
+    graded, or reset since, is absent.
 
     Reads the scorecard at path and the record of earlier runs (grader.reporting.history): for
     each topic, whichever is newer. Raises NoLastRun when there is neither, and LastRunError
     when the scorecard cannot be read.
     """
-    recorded = {}
-    for topic_id, entry in read_history().items():
+    folder = str(target.resolve())
+    recorded: dict[str, tuple[str, TopicResult | None]] = {}
+    for topic_id, entry in read_history(folder).items():
+        if entry.get("status") == RESET:
+            recorded[topic_id] = (str(entry.get("generated_at", "")), None)
+            continue
         try:
             recorded[topic_id] = (str(entry.get("generated_at", "")), _topic_result(entry))
         except ValueError:
             continue
     try:
-        made, from_card = _scorecard_results(path)
+        made, from_card = _scorecard_results(path, folder)
     except NoLastRun:
         if not recorded:
             raise
@@ -108,4 +116,24 @@ def last_results(path: Path) -> dict[str, TopicResult]:
     for topic_id, result in from_card.items():
         if topic_id not in recorded or recorded[topic_id][0] <= made:
             recorded[topic_id] = (made, result)
-    return {topic_id: result for topic_id, (_, result) in recorded.items()}
+    return {topic_id: result for topic_id, (_, result) in recorded.items() if result is not None}
+
+
+def next_topic(topics: tuple[Topic, ...], results: dict[str, TopicResult],
+               kept_private: frozenset[str] = frozenset()) -> Topic | None:
+    """The first topic in lesson order that has not passed; None when every one has."""
+    return next((topic for topic in topics if topic.id not in kept_private
+                 and not (topic.id in results and results[topic.id].passed)), None)
+
+
+def current_topic(path: Path, target: Path) -> Topic:
+    """The topic to work on now: the first, in lesson order, that the folder's last run did not
+    pass and that can be graded here; the first topic when there is no last run, or when every
+    topic passes."""
+    try:
+        results = last_results(path, target)
+    except LastRunError:
+        results = {}
+    topics = all_topics()
+    kept = frozenset(topic.id for topic in topics if topic.kept_by_instructor)
+    return next_topic(topics, results, kept) or topics[0]

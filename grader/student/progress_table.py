@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from grader.student.last_run import TopicResult
+from grader.reporting.report import next_step
+from grader.student.last_run import TopicResult, next_topic
 from grader.topics import Topic
 
 BAR_WIDTH = 20
 NOT_GRADED_YET = "not graded yet"
 KEPT_BY_INSTRUCTOR = "graded by your instructor"
-NEXT_STEP = "Next: {id}. Open exercises/{id}.py, then run `grade {id}`."
-ALL_DONE = "Every topic passes. Well done!"
 
 
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     """A bar like `[#####---------------] 5/20 done`; full only when everything is done."""
     filled = width * done // total if total else 0
     return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} done"
-
-
-def next_topic(topics: tuple[Topic, ...], results: dict[str, TopicResult],
-               kept_private: frozenset[str] = frozenset()) -> Topic | None:
-    """The first topic in lesson order that has not passed; None when every one has."""
-    return next((topic for topic in topics if topic.id not in kept_private
-                 and not (topic.id in results and results[topic.id].passed)), None)
 
 
 def _score_cell(topic: Topic, result: TopicResult | None, kept: bool) -> tuple[str, str]:
@@ -58,5 +50,5 @@ def render_progress(topics: tuple[Topic, ...], results: dict[str, TopicResult],
     lines.append("")
     lines.append(f"Progress: {progress_bar(done, len(counted))}, score {score}/{most} "
                  f"({percent:.0f}%)")
-    lines.append(NEXT_STEP.format(id=upcoming.id) if upcoming else ALL_DONE)
+    lines.append(next_step(upcoming.id if upcoming else None))
     return "\n".join(lines)

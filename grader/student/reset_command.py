@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
+from grader.reporting.history import record_reset
 from grader.settings import SettingsError, require_topic_modules, resolve_target
 from grader.student.stubs import backup_path, keep_backup, original_stub, write_stub
 from grader.student.topic_param import TOPIC
@@ -40,6 +41,11 @@ def as_typed(path: Path) -> str:
         return str(path)
 
 
+def forget_results(folder: Path, topic: Topic) -> None:
+    """The topic's earlier results in this folder no longer count: its file is the stub."""
+    record_reset(str(folder), topic.id, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
 @click.command("reset")
 @click.argument("topic", type=TOPIC)
 @click.option("--target", default="exercises", show_default=True, metavar="PATH",
@@ -51,7 +57,8 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
 
     Restores exercises/TOPIC.py to start the topic again. Your file is first copied beside it
     as TOPIC.py.bak-YYYYmmdd-HHMMSS (an existing backup is never overwritten), so nothing you
-    wrote is lost. Asks before replacing unless --yes.
+    wrote is lost. Asks before replacing unless --yes. The topic's earlier results no longer
+    count: `grade list` shows it as not graded yet.
     """
     try:
         package = resolve_target(target)
@@ -65,9 +72,11 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
     try:
         if not file.exists():
             write_stub(stub, file)
+            forget_results(package.package_dir, topic)
             click.echo(RESTORED_MISSING.format(file=as_typed(file)))
             return
         if file.read_bytes() == stub:
+            forget_results(package.package_dir, topic)
             click.echo(NOTHING_TO_RESET.format(file=as_typed(file)))
             return
         now = datetime.now()
@@ -80,6 +89,7 @@ def reset(topic: Topic, target: str, yes: bool) -> None:
                 return
         backup = keep_backup(file, now)
         write_stub(stub, file)
+        forget_results(package.package_dir, topic)
     except OSError as error:
         raise click.ClickException(NOT_RESET.format(file=as_typed(file),
                                                     reason=error.strerror or error)) from None

@@ -11,6 +11,7 @@ Ctrl-C stops it and its processes, then the watcher, and leaves nothing running.
 from __future__ import annotations
 
 import queue
+import sys
 import time
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from watchdog.observers.polling import PollingObserver
 
 from grader.grading import grade
 from grader.settings import SettingsError, resolve_target
-from grader.student.last_run import LastRunError, last_results
+from grader.student.last_run import current_topic
 from grader.student.topic_param import TOPIC
-from grader.topics import Topic, all_topics, topic_ids
+from grader.topics import Topic, topic_ids
 
 # A save is complete once no event has come for this long.
 QUIET_S = 0.3
@@ -52,17 +53,6 @@ class SavedTopics(FileSystemEventHandler):
         topic_id = topic_of(path, self.folder)
         if topic_id:
             self.saved.put(topic_id)
-
-
-def first_unfinished(json_path: Path) -> str:
-    """The first topic, in lesson order, that the last run did not pass (the first topic when
-    there is no last run)."""
-    try:
-        results = last_results(json_path)
-    except LastRunError:
-        results = {}
-    passed = {topic_id for topic_id, result in results.items() if result.passed}
-    return next((t.id for t in all_topics() if t.id not in passed), all_topics()[0].id)
 
 
 def start_observer(handler: SavedTopics, folder: Path, poll: bool):
@@ -95,6 +85,9 @@ def next_save(saved: queue.Queue) -> list[str]:
 
 
 def _grade_now(ctx: click.Context, topic_id: str, target: str, json_path: Path) -> None:
+    # Each run replaces the last on a terminal: the screen shows one run, the latest.
+    if sys.stdout.isatty():
+        click.clear()
     click.echo(f"\n== grading {topic_id} ==")
     try:
         ctx.invoke(grade, topics=(topic_id,), target=target, json_path=json_path)
@@ -125,7 +118,7 @@ def watch(ctx: click.Context, topic: Topic | None, target: str, json_path: Path,
     saved: queue.Queue = queue.Queue()
     observer, how = start_observer(SavedTopics(folder, saved), folder, poll)
     try:
-        _grade_now(ctx, topic.id if topic else first_unfinished(json_path), target, json_path)
+        _grade_now(ctx, (topic or current_topic(json_path, folder)).id, target, json_path)
         while True:
             click.echo(WATCHING.format(folder=folder) + f" ({how})")
             for topic_id in next_save(saved):
