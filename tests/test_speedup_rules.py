@@ -8,6 +8,7 @@ import os
 import pytest
 
 from grader import system
+from grader.measuring import speedup
 from grader.measuring.speedup import (RunEvidence, SpeedupPlan, evidence_from, judge, max_concurrency,
                             measure_speedup, plan_for, threshold_for)
 from student_runtime.workloads.tasks import TaskLog, TaskRecord, TimedWork, iterations_for
@@ -85,12 +86,22 @@ def test_threads_that_really_ran_in_parallel_are_told_apart_from_the_gil():
     assert "take turns on the GIL" not in verdict.message.split("would")[0]
 
 
-def test_threads_taking_turns_on_the_gil_are_named_so():
+def test_threads_taking_turns_on_the_gil_are_named_so(monkeypatch):
+    # A build with a GIL, whatever this one is.
+    monkeypatch.setattr(speedup, "gil_enabled", lambda: True)
     # Two threads of one process, each getting half of one CPU.
     recorded = [TaskRecord(PARENT, 1, 0.0, 1.0, 0.5), TaskRecord(PARENT, 2, 0.0, 1.0, 0.5)]
     evidence = evidence_from(recorded, wall_s=1.0, parent_cpu_s=1.0, parent_pid=PARENT)
     verdict = judge(evidence, REFERENCE, SpeedupPlan(workers=2, tasks=2, usable_cpus=2), 1)
     assert "threads take turns on the GIL" in verdict.message
+
+
+def test_cpu_lost_to_the_gil_is_not_taken_for_a_busy_machine():
+    # The two threads each got half a CPU because they waited for one GIL: the student's design,
+    # not other programs, so the speedup stays what the clock says.
+    recorded = [TaskRecord(PARENT, 1, 0.0, 1.0, 0.5), TaskRecord(PARENT, 2, 0.0, 1.0, 0.5)]
+    evidence = evidence_from(recorded, wall_s=1.0, parent_cpu_s=1.0, parent_pid=PARENT)
+    assert evidence.speedup == evidence.raw_speedup == 1.0
 
 
 def test_a_stopwatch_reading_cannot_pass_serial_code():
