@@ -265,9 +265,20 @@ def test_verify_fails_a_tampered_unsigned_or_broken_file_with_one_line(tmp_path,
     assert "Traceback" not in result.output
 
 
-def test_verify_without_a_key_is_a_usage_error(tmp_path):
-    result = invoke("verify", str(tmp_path / "card.json"), env={"GRADER_SIGNING_KEY": ""})
-    assert result.exit_code == 2 and "GRADER_SIGNING_KEY is not set" in result.output
+def test_verify_without_a_key_still_compares_the_graders(tmp_path):
+    card = json.loads(json.dumps(SAMPLE))
+    card["integrity"]["grader"] = grader_digest()
+    same, other = tmp_path / "same.json", tmp_path / "other.json"
+    same.write_text(json.dumps(card))
+    assert invoke("verify", str(same), env={"GRADER_SIGNING_KEY": ""}).exit_code == 0
+    card["integrity"]["grader"] = "0" * 64
+    other.write_text(json.dumps(card))
+    result = invoke("verify", str(same), str(other), env={"GRADER_SIGNING_KEY": ""})
+    assert result.exit_code == 1
+    assert "GRADER_SIGNING_KEY is not set: the signatures are not checked" in result.stderr
+    first, second = result.stdout.strip().splitlines()
+    assert first.startswith(f"{same}: signature not checked")
+    assert "grader identical to this kit's" in first and "grader DIFFERS" in second
 
 
 def test_verify_says_when_the_grader_differs_from_this_kit(tmp_path):
