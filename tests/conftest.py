@@ -78,6 +78,27 @@ def reference_solutions_path(tmp_path_factory) -> str:
     return str(folder)
 
 
+def write_pristine_exercises(folder: Path) -> Path:
+    """The stubs as the kit ships them (not exercises/ as someone may have solved it), written
+    into folder as a package; returns folder."""
+    from grader.student.stubs import original_stub
+    from grader.topics import all_topics
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_bytes((KIT_ROOT / "exercises" / "__init__.py").read_bytes())
+    for topic in all_topics():
+        stub = original_stub(topic)
+        assert stub is not None, f"no original stub of {topic.id}: the kit's tests need git"
+        topic.module_file(folder).write_bytes(stub)
+    return folder
+
+
+@pytest.fixture
+def pristine_exercises(tmp_path) -> Path:
+    """A folder named exercises holding the kit's stubs as shipped, whatever exercises/ holds."""
+    return write_pristine_exercises(tmp_path / "exercises")
+
+
 @pytest.fixture
 def grade(tmp_path, reference_solutions_path):
     """Run `grade ARGS...` in-process and return a Graded; asserts the run left nothing behind."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KIT_ROOT
+from tests.conftest import KIT_ROOT, write_pristine_exercises
 
 SCRIPTS = KIT_ROOT / "instructors" / "gradescope"
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None or shutil.which("timeout") is None,
@@ -48,8 +48,7 @@ else:
 def autograder(tmp_path):
     """/autograder as Gradescope lays it out: the zip's contents in source/, a submission/."""
     root = tmp_path / "autograder"
-    shutil.copytree(KIT_ROOT / "exercises", root / "source" / "exercises",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    write_pristine_exercises(root / "source" / "exercises")
     (root / "submission").mkdir()
     fake = tmp_path / "grade"
     fake.write_text(f"#!{sys.executable}\n{FAKE_GRADE}")
@@ -114,7 +113,8 @@ def test_the_student_files_are_found_and_the_rest_are_stubs(autograder):
     assert (seen / "__init__.py").is_file()
     assert (seen / "pool_map.py").read_text() == "# uploaded on its own\n"
     assert (seen / "shared_values.py").read_text() == "# from a zip of the whole kit\n"
-    assert (seen / "executor.py").read_text() == (KIT_ROOT / "exercises" / "executor.py").read_text()
+    stubs = autograder / "source" / "exercises"
+    assert (seen / "executor.py").read_text() == (stubs / "executor.py").read_text()
     args = json.loads((autograder / "args.json").read_text())
     assert Path(args[args.index("--target") + 1]).name == "exercises"
 

@@ -26,8 +26,8 @@ def test_solutions_get_full_marks(grade, method):
 
 
 @pytest.mark.slow
-def test_stubs_score_zero_and_say_what_to_do_first(grade):
-    graded = grade("--target", "exercises")
+def test_stubs_score_zero_and_say_what_to_do_first(grade, pristine_exercises):
+    graded = grade("--target", str(pristine_exercises))
     assert graded.exit_code == 0
     for topic in graded.scorecard["topics"]:
         assert topic["score"] == 0

@@ -14,6 +14,7 @@ from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from grader import system
@@ -148,7 +149,11 @@ def student(tmp_path: Path):
 
 
 def test_ctrl_c_breaks_a_blocking_wait_and_reaches_the_caller(student):
-    outcome = call_with_ctrl_c(student, time.sleep, 10, ready=lambda: True, wait_ready_s=1.0)
+    # Pressed once the main thread waits in the sleep, not before it gets there.
+    def waiting() -> bool:
+        return psutil.Process(student.pid).status() == psutil.STATUS_SLEEPING
+
+    outcome = call_with_ctrl_c(student, time.sleep, 10, ready=waiting, wait_ready_s=2.0)
     assert outcome.pressed and outcome.raised.is_a(KeyboardInterrupt)
     assert outcome.seconds_after_press < 1.0
     assert student.call(operator.add, 2, 3) == 5  # the student's process goes on
