@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_identity_from_ci_and_the_option_that_wins_over_it(tmp_path, monkeypatch
           "GITHUB_SHA": "abc123"}
     assert student_identity(tmp_path, None, ci) == {
         "name": None, "login": "octo", "repository": "class/octo-kit", "commit": "abc123",
-        "source": "environment"}
+        "committed_at": None, "source": "environment"}
     chosen = student_identity(tmp_path, "Ada Lovelace", ci)
     assert (chosen["name"], chosen["source"], chosen["commit"]) == ("Ada Lovelace", "option", "abc123")
 
@@ -70,8 +71,10 @@ def git_checkout(tmp_path):
 def test_identity_from_git_with_the_commit_graded(tmp_path):
     head = git_checkout(tmp_path)
     found = student_identity(tmp_path, None, {})
+    committed_at = found.pop("committed_at")
     assert found == {"name": "Grace Hopper", "login": "grace", "repository": None, "commit": head,
                      "source": "git"}
+    assert datetime.fromisoformat(committed_at).tzinfo is not None
 
 
 def test_in_an_instructors_ci_the_commit_is_the_graded_checkouts(tmp_path):
@@ -87,7 +90,7 @@ def test_identity_outside_git_is_unknown_not_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     found = student_identity(tmp_path, None, {})
     assert found == {"name": None, "login": None, "repository": None, "commit": None,
-                     "source": "unknown"}
+                     "committed_at": None, "source": "unknown"}
 
 
 def test_grader_digest_changes_with_any_edit_of_the_grader_but_not_its_suites(tmp_path):

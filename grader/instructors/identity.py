@@ -39,7 +39,8 @@ def _from_ci(environ) -> dict | None:
 
 
 def student_identity(folder: Path, student: str | None = None, environ=os.environ) -> dict:
-    """The scorecard's `student`: name, login, repository, commit and where the name came from.
+    """The scorecard's `student`: name, login, repository, commit, the commit's date and where
+    the name came from.
 
     The name comes from --student, else the CI environment, else git config. The commit and
     repository come from the graded folder's git checkout when it is one (in an instructor's
@@ -57,4 +58,7 @@ def student_identity(folder: Path, student: str | None = None, environ=os.enviro
                  "source": "git" if name or email else "unknown"}
     found["repository"] = _git(folder, "remote", "get-url", "origin") or ci.get("repository")
     found["commit"] = _git(folder, "rev-parse", "HEAD") or ci.get("commit")
-    return {key: found[key] for key in ("name", "login", "repository", "commit", "source")}
+    # The commit's own date, which a deadline is set against; the student's git writes it.
+    found["committed_at"] = _git(folder, "log", "-1", "--format=%cI")
+    return {key: found[key]
+            for key in ("name", "login", "repository", "commit", "committed_at", "source")}

@@ -21,7 +21,7 @@ from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 from grader.topics import Topic
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 UNKNOWN_STUDENT = {"name": None, "login": None, "repository": None, "commit": None,
                    "source": "unknown"}
