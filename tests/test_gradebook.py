@@ -20,13 +20,15 @@ from grader import __version__
 from grader.reporting.scorecard import SCHEMA_VERSION
 from grader.instructors import class_report, gradebook
 from grader.instructors.collect import collect
-from grader.instructors.gradebook import (FEW_CPUS, GRADER_EDITED, OTHER_KIT_VERSION,
-                                          PARTIAL_RUN, SAME_AS_SOLUTION, SIGNATURE, SUITES_EDITED,
-                                          TIMED_OUT, Reference, Student, build_gradebook, card_flags,
-                                          gradebook_csv, gradebook_rows, instructor_reference,
-                                          latest_per_student)
+from grader.instructors.gradebook import (FEW_CPUS, GRADER_EDITED, NOT_COUNTED,
+                                          OTHER_KIT_VERSION, PARTIAL_RUN, SAME_AS_SOLUTION,
+                                          SIGNATURE, SUITES_EDITED, TIMED_OUT, Reference,
+                                          build_gradebook, card_flags, gradebook_csv,
+                                          gradebook_rows, instructor_reference)
+from grader.instructors.merge import Policy, parse_time
 from grader.instructors.scorecard_files import Loaded, NotAScorecard, load_all, parse_scorecard
 from grader.instructors.signing import sign, signature_state
+from grader.topics import get_topic
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = json.loads((KIT_ROOT / "docs" / "sample_scorecard.json").read_text())
@@ -35,6 +37,9 @@ PUBLIC = {"process_basics": "a" * 64, "pool_map": "b" * 64, "shared_values": "c"
 PRIVATE_POOL_MAP = "d" * 64
 SOLUTION_POOL_MAP = "e" * 64
 STUDENT_FILE = "f" * 64
+# The sample's three topics, as a course of its own: its total is out of 30.
+POLICY = Policy(topics=tuple(get_topic(t) for t in ("process_basics", "pool_map", "shared_values")))
+COURSE_OPTION = ("--topics", "process_basics,pool_map,shared_values")
 
 
 def reference(key: bytes | None = None) -> Reference:
@@ -206,12 +211,72 @@ def loaded(*cards) -> list[Loaded]:
     return [Loaded(Path(f"cards/{n}.json"), c) for n, c in enumerate(cards)]
 
 
-def test_a_student_keeps_the_latest_scorecard_whatever_the_order():
-    newer = card("alice", "2026-11-26T09:00:00+01:00", score=20)
-    older = card("alice", "2026-11-25T20:05:25+00:00")
-    students = latest_per_student(loaded(newer, older, card("bob")))
-    assert [s.key for s in students] == ["alice", "bob"]
-    assert students[0].card["score"] == 20 and students[0].scorecards == 2
+def scores_of(*cards, policy=POLICY, key=None) -> dict:
+    students = build_gradebook(loaded(*cards), reference(key), policy)
+    return {s.key: ({t["id"]: t["score"] for t in s.card["topics"]}, s.card["score"],
+                    s.card["max_score"]) for s in students}
+
+
+def with_scores(made: dict, **scores) -> dict:
+    for topic_id, score in scores.items():
+        topic(made, topic_id).update(score=score, status="passed" if score == 10 else "failed")
+    return made
+
+
+def test_a_one_topic_regrade_keeps_the_other_topics():
+    full = card("alice", "2026-11-20T10:00:00+00:00")
+    regrade = with_scores(card("alice", "2026-11-21T10:00:00+00:00"), shared_values=10)
+    regrade["topics"] = [topic(regrade, "shared_values")]
+    assert scores_of(full, regrade) == {"alice": (
+        {"process_basics": 10, "pool_map": 6, "shared_values": 10}, 26, 30)}
+
+
+def test_best_or_latest_per_topic_whatever_the_order():
+    earlier = with_scores(card("alice", "2026-11-20T10:00:00+00:00"), pool_map=9)
+    later = with_scores(card("alice", "2026-11-21T10:00:00+01:00"), pool_map=4)
+    assert scores_of(later, earlier)["alice"][0]["pool_map"] == 9
+    latest = Policy("latest", topics=POLICY.topics)
+    assert scores_of(later, earlier, policy=latest)["alice"][0]["pool_map"] == 4
+
+
+def test_the_deadline_goes_by_the_graded_commit_when_the_card_names_it():
+    before = with_scores(card("alice", "2026-11-20T10:00:00+00:00"), pool_map=5)
+    late_run = with_scores(card("alice", "2026-12-01T10:00:00+00:00"), pool_map=10)
+    late_run["student"]["committed_at"] = "2026-11-24T10:00:00+00:00"
+    too_late = with_scores(card("alice", "2026-12-02T10:00:00+00:00"), process_basics=0,
+                           pool_map=0)
+    policy = Policy("latest", parse_time("2026-11-25T00:00+00:00"), POLICY.topics)
+    assert scores_of(before, late_run, too_late, policy=policy)["alice"][0] == {
+        "process_basics": 10, "pool_map": 10, "shared_values": 0}
+
+
+def test_an_untrustworthy_card_is_shown_never_counted():
+    honest = card("alice", "2026-11-20T10:00:00+00:00")
+    edited_grader = with_scores(card("alice", "2026-11-21T10:00:00+00:00"), shared_values=10,
+                                pool_map=10)
+    edited_grader["integrity"]["grader"] = "8" * 64
+    (alice,) = build_gradebook(loaded(honest, edited_grader), reference(), POLICY)
+    assert alice.card["score"] == 16 and alice.scorecards == 2
+    assert set(alice.flags) == {GRADER_EDITED, NOT_COUNTED}
+    assert alice.flags[NOT_COUNTED] == "1 of 2 scorecard(s): cards/1.json"
+    assert alice.flags[GRADER_EDITED] == "digest differs (cards/1.json)"
+
+
+def test_a_timeout_is_a_result_and_a_topic_without_one_is_partial():
+    timed_out = card("bob")
+    topic(timed_out, "shared_values")["status"] = "timeout"
+    timed_out["topics"] = [topic(timed_out, "pool_map"), topic(timed_out, "shared_values")]
+    (bob,) = build_gradebook(loaded(timed_out), reference(), POLICY)
+    assert bob.card["score"] == 6 and bob.card["max_score"] == 30
+    assert bob.flags == {TIMED_OUT: "shared_values",
+                         PARTIAL_RUN: "no counted result for process_basics"}
+
+
+def test_the_total_is_out_of_the_courses_topics():
+    (alice,) = build_gradebook(loaded(card("alice")), reference(), Policy())
+    assert alice.card["max_score"] == sum(t.points for t in Policy().course)
+    pool_map_only = Policy(topics=(get_topic("pool_map"),))
+    assert scores_of(card("alice"), policy=pool_map_only)["alice"] == ({"pool_map": 6}, 6, 10)
 
 
 def test_students_are_told_apart_by_login_then_name_then_repository_then_file():
@@ -221,20 +286,21 @@ def test_students_are_told_apart_by_login_then_name_then_repository_then_file():
     by_repo["student"]["repository"] = "class/dave-kit"
     anonymous = card(None)
     del anonymous["student"]  # a schema 1.1 card
-    keys = [s.key for s in latest_per_student(loaded(by_name, by_repo, anonymous, card(None)))]
+    keys = [s.key for s in build_gradebook(loaded(by_name, by_repo, anonymous, card(None)),
+                                           reference(), POLICY)]
     assert keys == ["Carol Diaz", "class/dave-kit", "cards/2.json", "cards/3.json"]
 
 
 def test_csv_columns_and_rows():
     late = card("bob")
     topic(late, "shared_values")["status"] = "timeout"
-    students = build_gradebook(loaded(card("alice"), late), reference())
+    students = build_gradebook(loaded(card("alice"), late), reference(), POLICY)
     header, rows = gradebook_rows(students)
     assert header == ["student", "name", "login", "repository", "commit", "generated_at",
                       "process_basics", "pool_map", "shared_values", "total", "max_score",
                       "percent", "flags", "grader_edited", "suites_edited", "other_kit_version",
-                      "few_cpus", "timed_out", "signature", "same_as_solution", "partial_run", "not_isolated",
-                      "scorecards", "file"]
+                      "few_cpus", "timed_out", "signature", "same_as_solution", "partial_run",
+                      "not_isolated", "not_counted", "scorecards", "counted", "file"]
     table = [dict(zip(header, row)) for row in rows]
     assert [r["student"] for r in table] == ["alice", "bob"]
     assert {k: table[0][k] for k in ("process_basics", "pool_map", "shared_values", "total",
@@ -246,7 +312,7 @@ def test_csv_columns_and_rows():
 
 def test_csv_text_keeps_formulas_from_running():
     sneaky = card("=HYPERLINK(\"x\")")
-    text = gradebook_csv(build_gradebook(loaded(sneaky), reference()))
+    text = gradebook_csv(build_gradebook(loaded(sneaky), reference(), POLICY))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][0] == "'=HYPERLINK(\"x\")" and len(rows) == 2
 
@@ -260,7 +326,7 @@ def with_speedup(made: dict, value: float, judged: bool = True) -> dict:
 
 
 def class_page(students_cards, key=None) -> str:
-    students = build_gradebook(loaded(*students_cards), reference(key))
+    students = build_gradebook(loaded(*students_cards), reference(key), POLICY)
     return class_report.render(students, reference(key), "2026-12-01T10:00:00+00:00",
                                read=len(students_cards), skipped=1)
 
@@ -269,7 +335,7 @@ def test_the_report_shows_pass_rates_distribution_speedups_and_flags():
     alice = with_speedup(card("alice"), 1.2)
     bob = with_speedup(card("bob"), 1.8)
     topic(bob, "pool_map")["status"] = "passed"
-    bob["integrity"]["grader"] = "8" * 64
+    bob["kit_version"] = "0.0.9"  # a flag to look into, which does not stop the card counting
     carol = with_speedup(card("carol"), 0.4, judged=False)
     page = class_page([alice, bob, carol])
     for text in ("process_basics", "pool_map", "shared_values", "counter_has_no_lost_updates",
@@ -281,20 +347,41 @@ def test_the_report_shows_pass_rates_distribution_speedups_and_flags():
     # The 50-60% bin holds all three (16/30); carol's untimed speedup is left out.
     assert re.search(r"<title>50-60%: 3</title>", page)
     assert "median 1.50x, 2 students" in page and "1.20-1.80x" in page and "1 of 2" in page
-    assert re.search(r"<td>grader_edited</td>.*?<td>bob</td>", page)
+    assert re.search(r"<td>other_kit_version</td>.*?<td>bob</td>", page)
     assert page.count('<svg class="chart"') == 1 + 1 + 1 + 3  # topics, histogram, speedups, checks
     for element in ('class="bar good"', 'class="bar poor"', 'class="bin"', 'class="median"',
                     'class="threshold"', 'class="range"'):
         assert element in page
 
 
+def test_the_students_table_puts_the_lowest_total_first_with_each_ones_flags():
+    strong = with_scores(card("alice"), process_basics=10, pool_map=10, shared_values=10)
+    weak = with_scores(card("bob"), process_basics=10, pool_map=0, shared_values=0)
+    weak["kit_version"] = "0.0.9"
+    page = class_page([strong, weak])
+    table = page[page.index('<section id="students">'):page.index('<section id="distribution">')]
+    assert table.index("<td>bob</td>") < table.index("<td>alice</td>")
+    assert 'class="number cell poor" data-sort="0">0/10' in table
+    assert 'class="number cell good" data-sort="10">10/10' in table
+    assert "<td>other_kit_version</td>" in table and 'data-sort="30">30/30' in table
+
+
+def test_a_run_that_failed_on_its_structure_counts_below_the_threshold():
+    serial = with_speedup(card("alice"), 1.0)
+    speedup = next(c for c in topic(serial, "pool_map")["checks"] if c["name"] == "speedup")
+    del speedup["metrics"]["threshold"]  # the kit's run is skipped when the structure fails
+    page = class_page([serial, with_speedup(card("bob"), 1.8)])
+    assert '<td class="number">1 of 2</td>' in page
+
+
 def test_the_report_loads_nothing_and_escapes_what_students_wrote():
     # Flagged, so that the name is listed in the flags table.
     hostile = card('<script src="https://evil.example/x.js"></script>', kit_version="0.0.9")
     page = class_page([hostile, card("bob")])
-    assert "<script" not in page and "&lt;script" in page
+    assert "evil.example" not in page.replace("&lt;script src=&quot;https://evil.example", "")
+    assert page.count("<script") == 1  # the page's own, inline
     without_hostile = class_page([card("alice"), card("bob")])
-    for loader in ("http", "<script", "src=", "<link", "url(", "@import", "<iframe", "<img"):
+    for loader in ("http", "src=", "<link", "url(", "@import", "<iframe", "<img"):
         assert loader not in without_hostile
 
 
@@ -305,27 +392,35 @@ def test_the_report_without_any_speedup_says_so():
 
 
 def test_the_score_histogram_puts_full_marks_in_the_last_bin():
-    full = card("alice", score=30)
-    empty = card("bob", score=0)
-    bins = class_report.score_histogram([Student("a", Loaded(Path("a"), full)),
-                                         Student("b", Loaded(Path("b"), empty))])
+    full = with_scores(card("alice"), process_basics=10, pool_map=10, shared_values=10)
+    empty = with_scores(card("bob"), process_basics=0, pool_map=0, shared_values=0)
+    bins = class_report.score_histogram(build_gradebook(loaded(full, empty), reference(), POLICY))
     assert bins[0] == ("0-10%", 1) and bins[-1] == ("90-100%", 1) and len(bins) == 10
 
 
 # --- the command ---------------------------------------------------------------------------
+
+def of_this_kit(made: dict) -> dict:
+    """The card as the kit installed here would make it: its grader and its public suites, so
+    that `grade collect`, which compares with this kit, counts it."""
+    made["integrity"].update(grader=gradebook.grader_digest(),
+                             suites=gradebook.suite_digests(gradebook.SUITES_DIR, list(PUBLIC)))
+    return made
+
 
 def run_collect(*args):
     return CliRunner().invoke(collect, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_collect_writes_both_files_and_says_what_it_read_and_skipped(tmp_path):
-    write(tmp_path, "cards/alice-1.json", card("alice", "2026-11-20T10:00:00+00:00"))
-    write(tmp_path, "cards/alice-2.json", card("alice", "2026-11-21T10:00:00+00:00", score=25))
-    write(tmp_path, "cards/ci/bob.json", card("bob"))
+    write(tmp_path, "cards/alice-1.json", of_this_kit(card("alice", "2026-11-20T10:00:00+00:00")))
+    write(tmp_path, "cards/alice-2.json", of_this_kit(with_scores(
+        card("alice", "2026-11-21T10:00:00+00:00"), shared_values=9)))
+    write(tmp_path, "cards/ci/bob.json", of_this_kit(card("bob")))
     write(tmp_path, "cards/results.json", {"score": 3, "tests": []})
     out = tmp_path / "out"
     result = run_collect(tmp_path / "cards", "--csv", out / "book.csv",
-                         "--html", out / "class.html")
+                         "--html", out / "class.html", *COURSE_OPTION)
     assert result.exit_code == 0, result.output
     assert "read     " + str(tmp_path / "cards/ci/bob.json") in result.output
     assert (f"skipped  {tmp_path / 'cards/results.json'}: not a scorecard: it has no "
@@ -334,6 +429,7 @@ def test_collect_writes_both_files_and_says_what_it_read_and_skipped(tmp_path):
     rows = list(csv.DictReader((out / "book.csv").open()))
     assert [(r["student"], r["total"], r["scorecards"]) for r in rows] == [
         ("alice", "25", "2"), ("bob", "16", "1")]
+    assert {r["max_score"] for r in rows} == {"30"}
     assert "Pass rate per topic" in (out / "class.html").read_text()
 
 
@@ -349,14 +445,14 @@ def test_collect_checks_signatures_and_solutions_from_files(tmp_path):
                        ("dave", card("dave"))):
         write(tmp_path, f"cards/{name}.json", made)
     args = [tmp_path / "cards", "--csv", tmp_path / "g.csv", "--html", tmp_path / "r.html",
-            "--solutions", solution.parent]
+            "--solutions", solution.parent, *COURSE_OPTION]
     result = CliRunner().invoke(collect, [str(a) for a in args],
                                 env={"GRADER_SIGNING_KEY": KEY.decode()})
     assert result.exit_code == 0, result.output
     rows = {r["student"]: r for r in csv.DictReader((tmp_path / "g.csv").open())}
     assert {name: r["signature"] for name, r in rows.items()} == {
         "alice": "valid", "bob": "tampered", "carol": "valid", "dave": "unsigned"}
-    assert rows["carol"]["same_as_solution"] == "pool_map"
+    assert rows["carol"]["same_as_solution"].startswith("pool_map (")
     assert rows["alice"]["same_as_solution"] == ""
     assert "signature" in rows["bob"]["flags"] and "signature" in rows["dave"]["flags"]
     without_key = CliRunner().invoke(collect, [str(a) for a in args],
@@ -380,18 +476,24 @@ def test_collect_usage_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     no_suites = run_collect(tmp_path, "--suites", tmp_path / "empty")
     assert no_suites.exit_code == 2 and "holds no test_<topic>.py" in no_suites.output
+    not_a_time = run_collect(tmp_path, "--before", "next friday")
+    assert not_a_time.exit_code == 2 and "is not an ISO 8601 time" in not_a_time.output
+    not_a_topic = run_collect(tmp_path, "--topics", "pool_map,pool_mapp")
+    assert not_a_topic.exit_code == 2 and "pool_mapp (did you mean pool_map?)" in not_a_topic.output
 
 
 def test_collect_help():
     result = run_collect("--help")
     assert result.exit_code == 0
-    for option in ("--csv", "--html", "--suites", "--solutions"):
+    for option in ("--csv", "--html", "--suites", "--solutions", "--policy", "--before",
+                   "--topics", "--roster"):
         assert option in result.output
 
 
 def test_the_flags_table_names_at_most_40_students():
     page = class_page([card(f"s{n:02d}", kit_version="0.0.9") for n in range(45)])
-    assert "s39 and 5 more (see the gradebook)" in page and "s40" not in page
+    flags = page[page.index('<section id="flags">'):]
+    assert "s39 and 5 more (see the gradebook)" in flags and "s40" not in flags
 
 
 def test_wild_speedups_neither_break_nor_swamp_the_chart():

@@ -41,7 +41,7 @@ class Speedups:
     check: str
     values: tuple[float, ...]
     thresholds: tuple[float, ...]
-    below: int  # students under their own threshold
+    below: int  # students under their own threshold, or whose run was not parallel at all
 
     def as_range(self) -> charts.Range:
         note = (f"median {statistics.median(self.values):.2f}x, "
@@ -53,7 +53,7 @@ class Speedups:
 
 
 def topic_pass_rates(students: list[Student]) -> list[Rate]:
-    """Per topic, the students whose scorecard lists it and those of them who passed it."""
+    """Per course topic, the students whose counted result passed it, of all the students."""
     rates = []
     for topic_id in topic_columns(students):
         statuses = [t["status"] for s in students for t in s.card["topics"] if t["id"] == topic_id]
@@ -109,13 +109,14 @@ def speedup_summaries(students: list[Student]) -> list[Speedups]:
     summaries = []
     for (topic_id, name), pairs in sorted(found.items(), key=lambda item: order[item[0][0]]):
         thresholds = tuple(t for _, t in pairs if t is not None)
-        below = sum(1 for value, threshold in pairs if threshold is not None and value < threshold)
+        # A run with no threshold failed on its structure (serial, one worker): below too.
+        below = sum(1 for value, threshold in pairs if threshold is None or value < threshold)
         summaries.append(Speedups(topic_id, name, tuple(v for v, _ in pairs), thresholds, below))
     return summaries
 
 
 def flagged_students(students: list[Student]) -> dict[str, list[str]]:
-    """Per flag, the students (by key) whose latest scorecard raises it."""
+    """Per flag, the students (by key) whose row raises it."""
     return {flag: sorted((s.key for s in students if flag in s.flags), key=str.lower)
             for flag in FLAGS}
 
@@ -142,6 +143,15 @@ th, td { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid #e4e7e
          vertical-align: top; }
 td.number { text-align: right; white-space: nowrap; }
 .muted { color: #5a6272; }
+td.cell.good { background: #dcefe3; } td.cell.fair { background: #f7ebcc; }
+td.cell.poor { background: #f5d6d4; }
+th { cursor: pointer; }
+.wide { overflow-x: auto; }
+@media (max-width: 600px) {
+  body { margin: 1em auto; font-size: 14px; }
+  .chart { min-width: 540px; }
+  section { overflow-x: auto; }
+}
 """
 
 
@@ -170,7 +180,8 @@ def _speedup_section(students: list[Student]) -> str:
             "(corrected for the CPU share each run got), the dot is the median, the red mark the "
             "threshold asked. Runs whose timing was not judged (one usable CPU, a saturated "
             "machine) are left out.</p>\n<table>\n<tr><th>topic</th><th>check</th><th>median</th>"
-            "<th>range</th><th>threshold</th><th>below threshold</th></tr>\n" + rows + "\n</table>")
+            "<th>range</th><th>threshold</th><th>below it, or not parallel</th></tr>\n" + rows
+            + "\n</table>")
 
 
 def _names(keys: list[str], shown: int = 40) -> str:
@@ -188,6 +199,55 @@ def _flags_section(students: list[Student]) -> str:
         for flag, keys in flagged_students(students).items())
     return ("<table>\n<tr><th>flag</th><th>meaning</th><th>students</th><th>who</th></tr>\n"
             + rows + "\n</table>")
+
+
+def _cell(topic: dict, points: int) -> str:
+    if topic["status"] == "not_graded":
+        return '<td class="number muted" data-sort="-1">-</td>'
+    score = topic["score"]
+    grade = "good" if topic["status"] == "passed" else "fair" if score > 0 else "poor"
+    return f'<td class="number cell {grade}" data-sort="{score}">{score}/{points}</td>'
+
+
+def _students_section(students: list[Student]) -> str:
+    """A row per student, the lowest total first: a cell per topic, the total, the flags."""
+    if not students:
+        return '<p class="muted">No student.</p>'
+    course = students[0].policy.course
+    ordered = sorted(students, key=lambda s: (s.card["score"], s.key.lower()))
+    head = ("<tr><th>student</th>" + "".join(f"<th>{escape(t.id)}</th>" for t in course)
+            + "<th>total</th><th>flags</th></tr>")
+    rows = []
+    for student in ordered:
+        card = student.card
+        cells = "".join(_cell(topic, t.points) for topic, t in zip(card["topics"], course))
+        rows.append(f"<tr><td>{escape(student.key)}</td>{cells}"
+                    f'<td class="number" data-sort="{card["score"]}">{card["score"]}/'
+                    f'{card["max_score"]}</td><td>{escape(" ".join(student.flags)) or "-"}</td>'
+                    "</tr>")
+    return ('<div class="wide"><table class="sortable">\n' + head + "\n" + "\n".join(rows)
+            + '\n</table></div>\n<p class="muted">Lowest total first; click a heading to sort '
+            "by it. A topic shows the result counted for it, - where none counted.</p>")
+
+
+# Sorting the students' table by a click on a heading: inline, so that the page still loads
+# nothing and opens offline.
+SORT_SCRIPT = """
+document.querySelectorAll("table.sortable th").forEach(function (th, column) {
+  th.addEventListener("click", function () {
+    var table = th.closest("table"), rows = Array.from(table.rows).slice(1);
+    var up = th.dataset.up !== "1"; th.dataset.up = up ? "1" : "0";
+    rows.sort(function (a, b) {
+      var x = a.cells[column], y = b.cells[column];
+      var p = x.dataset.sort, q = y.dataset.sort;
+      var order = (p !== undefined && q !== undefined) ? Number(p) - Number(q)
+                  : x.textContent.localeCompare(y.textContent);
+      return up ? order : -order;
+    });
+    rows.forEach(function (row) { table.appendChild(row); });
+  });
+});
+"""
 
 
 def _reference_section(reference: Reference) -> str:
@@ -216,7 +276,8 @@ def render(students: list[Student], reference: Reference, made_at: str, read: in
         for topic_id, rates in check_pass_rates(students).items())
     sections = [
         _section("topics", "Pass rate per topic", topic_chart + '\n<p class="muted">Students '
-                 "whose latest scorecard passed the topic, of those whose scorecard lists it.</p>"),
+                 "whose counted result passed the topic, of all the students.</p>"),
+        _section("students", "Students", _students_section(students)),
         _section("distribution", "Score distribution",
                  charts.histogram(score_histogram(students), "Students per total score")
                  + '\n<p class="muted">Total score as a percentage of the maximum; '
@@ -235,4 +296,4 @@ def render(students: list[Student], reference: Reference, made_at: str, read: in
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>Class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             f'<h1>Class report</h1>\n<p class="summary">{summary}</p>\n'
-            + "\n".join(sections) + "\n</body>\n</html>\n")
+            + "\n".join(sections) + f"\n<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n")

@@ -1,8 +1,10 @@
-"""The class gradebook: one row per student from their latest scorecard, with flags to look into.
+"""The class gradebook: one row per student, their scorecards merged topic by topic (merge.py),
+with flags to look into.
 
 Flags compare each scorecard with the instructor's own copy of the kit (its grader digest, its
 suites and any private ones, its version, its reference solutions, the signing key), so a
 scorecard is only as trusted as that copy: run `grade collect` from the kit the class was given.
+A scorecard that raises a flag of UNTRUSTED is shown, and never counted.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__
+from grader.instructors.merge import Pick, Policy, merge
 from grader.instructors.scorecard_files import Loaded, generated_time
 from grader.instructors.signing import signature_state, signing_key
 from grader.reporting.integrity import grader_digest, sha256_of, suite_digests
@@ -33,8 +35,12 @@ SIGNATURE = "signature"
 SAME_AS_SOLUTION = "same_as_solution"
 PARTIAL_RUN = "partial_run"
 NOT_ISOLATED = "not_isolated"
+NOT_COUNTED = "not_counted"
 FLAGS = (GRADER_EDITED, SUITES_EDITED, OTHER_KIT_VERSION, FEW_CPUS, TIMED_OUT, SIGNATURE,
-         SAME_AS_SOLUTION, PARTIAL_RUN, NOT_ISOLATED)
+         SAME_AS_SOLUTION, PARTIAL_RUN, NOT_ISOLATED, NOT_COUNTED)
+# A scorecard raising one of these cannot be trusted: it is shown, never counted. The others
+# are worth a look but leave the scores as they are (a timeout is a result like any other).
+UNTRUSTED = (GRADER_EDITED, SUITES_EDITED, SIGNATURE, SAME_AS_SOLUTION, NOT_ISOLATED)
 FLAG_MEANINGS = {
     GRADER_EDITED: "the grader's code differs from this kit's",
     SUITES_EDITED: "graded by a suite that is neither this kit's nor one of the private suites",
@@ -43,9 +49,12 @@ FLAG_MEANINGS = {
     TIMED_OUT: "a topic timed out",
     SIGNATURE: "unsigned (while a signing key is set) or tampered with since it was signed",
     SAME_AS_SOLUTION: "a graded file is byte for byte a reference solution",
-    PARTIAL_RUN: "not a full run: interrupted, or limited to some checks (--check, -x)",
+    PARTIAL_RUN: "no counted result for some of the course's topics, or a run cut short "
+                 "(interrupted, or limited to some checks with --check or -x)",
     NOT_ISOLATED: "with --require-separate-user: the student's code did not run as a separate "
                   "user, or some topics were judged inside the grading process",
+    NOT_COUNTED: "some of the student's scorecards were left out of the scores for a flag that "
+                 "makes them untrustworthy",
 }
 CPU_OVERRIDE_SOURCES = ("--cpus", "GRADER_USABLE_CPUS")
 
@@ -90,18 +99,64 @@ def instructor_reference(suites_dir: Path | None = None, solutions_dir: Path | N
 
 
 @dataclass
+class Card:
+    """One of a student's scorecards, with its signature state and the flags it raises."""
+
+    loaded: Loaded
+    signature: str = "unsigned"
+    flags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> bool:
+        """False when a flag makes the scorecard untrustworthy: it is shown, never counted."""
+        return not any(flag in self.flags for flag in UNTRUSTED)
+
+
+# Which signature state a student's row shows when their scorecards differ: the worst.
+SIGNATURE_ORDER = ("tampered", "unsigned", "unchecked", "valid")
+
+
+@dataclass
 class Student:
-    """One row of the gradebook: a student's latest scorecard and how many they handed in."""
+    """One row of the gradebook: a student's scorecards, the result counted for each topic of
+    the course, and the flags to look into."""
 
     key: str
-    loaded: Loaded
-    scorecards: int = 1
+    cards: list[Card]
+    policy: Policy = field(default_factory=Policy)
+    picks: dict[str, Pick] = field(default_factory=dict)
     flags: dict[str, str] = field(default_factory=dict)
-    signature: str = "unsigned"
+
+    @property
+    def scorecards(self) -> int:
+        return len(self.cards)
+
+    @property
+    def latest(self) -> Card:
+        """The scorecard made last (on a tie, the one read last)."""
+        return max(reversed(self.cards), key=lambda c: generated_time(c.loaded.card))
+
+    @property
+    def signature(self) -> str:
+        states = {card.signature for card in self.cards}
+        return next((state for state in SIGNATURE_ORDER if state in states), "unsigned")
+
+    @property
+    def score(self) -> int:
+        return sum(min(self.picks[t.id].topic["score"], t.points) for t in self.policy.course
+                   if t.id in self.picks)
 
     @property
     def card(self) -> dict:
-        return self.loaded.card
+        """The student's merged results as a scorecard's fields: identity from the latest
+        scorecard, a topic entry for every course topic (not_graded where none counted), and
+        the total out of the course's maximum."""
+        latest = self.latest.loaded.card
+        topics = [self.picks[t.id].topic if t.id in self.picks else
+                  {"id": t.id, "title": t.title, "score": 0, "max_score": t.points,
+                   "status": "not_graded", "checks": []} for t in self.policy.course]
+        return {"student": latest.get("student") or {}, "generated_at": latest["generated_at"],
+                "topics": topics, "score": self.score, "max_score": self.policy.max_score}
 
 
 def student_key(loaded: Loaded) -> str:
@@ -115,20 +170,12 @@ def student_key(loaded: Loaded) -> str:
     return str(loaded.path)
 
 
-def latest_per_student(loaded: list[Loaded]) -> list[Student]:
-    """One Student per key, holding the scorecard generated last (on a tie, the one read last),
-    in the order students were first met."""
-    students: dict[str, Student] = {}
+def cards_per_student(loaded: list[Loaded]) -> dict[str, list[Loaded]]:
+    """Each student's scorecards, students in the order first met."""
+    found: dict[str, list[Loaded]] = {}
     for item in loaded:
-        key = student_key(item)
-        known = students.get(key)
-        if known is None:
-            students[key] = Student(key, item)
-            continue
-        known.scorecards += 1
-        if generated_time(item.card) >= generated_time(known.card):
-            known.loaded = item
-    return list(students.values())
+        found.setdefault(student_key(item), []).append(item)
+    return found
 
 
 def card_flags(card: dict, reference: Reference, signature: str) -> dict[str, str]:
@@ -192,44 +239,89 @@ def cpu_flag(environment: dict) -> str:
     return ""
 
 
-def build_gradebook(loaded: list[Loaded], reference: Reference) -> list[Student]:
-    """The students, each with the flags and signature state of their latest scorecard."""
-    students = latest_per_student(loaded)
-    for student in students:
-        student.signature = signature_state(student.card, reference.signing_key)
-        student.flags = card_flags(student.card, reference, student.signature)
+def build_gradebook(loaded: list[Loaded], reference: Reference,
+                    policy: Policy | None = None) -> list[Student]:
+    """The students, each with every scorecard's signature state and flags, the result counted
+    for each course topic under the policy (default: the best, of the kit's topics), and the
+    flags of their row."""
+    policy = policy or Policy()
+    students = []
+    for key, items in cards_per_student(loaded).items():
+        cards = []
+        for item in items:
+            signature = signature_state(item.card, reference.signing_key)
+            cards.append(Card(item, signature, card_flags(item.card, reference, signature)))
+        picks = merge([(str(c.loaded.path), c.loaded.card) for c in cards if c.counted], policy)
+        student = Student(key, cards, policy, picks)
+        student.flags = student_flags(student)
+        students.append(student)
     return students
 
 
+def _joined(reasons: list[str]) -> str:
+    return "; ".join(dict.fromkeys(reason for reason in reasons if reason))
+
+
+def student_flags(student: Student) -> dict[str, str]:
+    """A row's flags: those of every scorecard that counted for a topic, the untrustworthy ones
+    of any scorecard, the course topics without a counted result, and the scorecards left out."""
+    supplying = {pick.path for pick in student.picks.values()}
+    reasons: dict[str, list[str]] = {}
+    left_out = []
+    for card in student.cards:
+        path = str(card.loaded.path)
+        if not card.counted:
+            left_out.append(path)
+        for flag, reason in card.flags.items():
+            if flag in UNTRUSTED:
+                reasons.setdefault(flag, []).append(f"{reason} ({path})")
+            elif path in supplying and flag not in (TIMED_OUT, PARTIAL_RUN):
+                reasons.setdefault(flag, []).append(reason)
+    timed_out = [topic_id for topic_id, pick in student.picks.items()
+                 if pick.topic["status"] == "timeout"]
+    if timed_out:
+        reasons[TIMED_OUT] = [", ".join(timed_out)]
+    missing = [topic.id for topic in student.policy.course if topic.id not in student.picks]
+    if missing:
+        reasons[PARTIAL_RUN] = [f"no counted result for {', '.join(missing)}"]
+    if left_out:
+        reasons[NOT_COUNTED] = [f"{len(left_out)} of {len(student.cards)} scorecard(s): "
+                                + ", ".join(left_out)]
+    return {flag: _joined(reasons[flag]) for flag in FLAGS if flag in reasons}
+
+
 def topic_columns(students: list[Student]) -> list[str]:
-    """The topics any student was graded on: the kit's own in lesson order, then others."""
-    seen = {t["id"] for s in students for t in s.card["topics"]}
-    known = [topic_id for topic_id in topic_ids() if topic_id in seen]
-    return known + sorted(seen - set(known))
+    """The course's topics, in the order of the lesson."""
+    return [topic.id for topic in (students[0].policy if students else Policy()).course]
 
 
 IDENTITY_COLUMNS = ("student", "name", "login", "repository", "commit", "generated_at")
 TOTAL_COLUMNS = ("total", "max_score", "percent", "flags")
-TRAILING_COLUMNS = ("scorecards", "file")
+TRAILING_COLUMNS = ("scorecards", "counted", "file")
 
 
-def gradebook_rows(students: list[Student]) -> tuple[list[str], list[list]]:
-    """The CSV header and one row per student, sorted by student."""
-    topics = topic_columns(students)
-    header = [*IDENTITY_COLUMNS, *topics, *TOTAL_COLUMNS, *FLAGS, *TRAILING_COLUMNS]
+def gradebook_rows(students: list[Student], policy: Policy | None = None
+                   ) -> tuple[list[str], list[list]]:
+    """The CSV header and one row per student, sorted by student: a column per course topic,
+    blank where no scorecard counted for it."""
+    course = (policy or (students[0].policy if students else Policy())).course
+    header = [*IDENTITY_COLUMNS, *(t.id for t in course), *TOTAL_COLUMNS, *FLAGS,
+              *TRAILING_COLUMNS]
     rows = []
     for student in sorted(students, key=lambda s: s.key.lower()):
         card = student.card
-        identity = card.get("student") or {}
-        scores = {t["id"]: t["score"] for t in card["topics"]}
+        identity = card["student"]
         percent = round(100 * card["score"] / card["max_score"], 1) if card["max_score"] else 0.0
         flag_values = [student.flags.get(name, "") for name in FLAGS]
         flag_values[FLAGS.index(SIGNATURE)] = student.signature
         rows.append([student.key, identity.get("name") or "", identity.get("login") or "",
                      identity.get("repository") or "", identity.get("commit") or "",
-                     card["generated_at"], *(scores.get(t, "") for t in topics),
+                     card["generated_at"],
+                     *(student.picks[t.id].topic["score"] if t.id in student.picks else ""
+                       for t in course),
                      card["score"], card["max_score"], percent, " ".join(student.flags),
-                     *flag_values, student.scorecards, str(student.loaded.path)])
+                     *flag_values, student.scorecards, sum(c.counted for c in student.cards),
+                     str(student.latest.loaded.path)])
     return header, rows
 
 
