@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from grader.grading import grade
+from grader.instructors.class_command import grade_class
 from grader.instructors.collect import collect
 from grader.instructors.release import release
 from grader.instructors.verify import verify
@@ -56,3 +57,4 @@ main.add_command(watch)
 main.add_command(release)
 main.add_command(verify)
 main.add_command(collect)
+main.add_command(grade_class)

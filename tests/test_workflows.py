@@ -36,3 +36,12 @@ def test_a_last_job_verifies_and_collects_every_scorecard():
     assert "needs: grade" in collect
     assert "grade verify scorecards/*.json" in collect
     assert "grade collect scorecards --require-separate-user" in collect
+
+
+def test_the_students_come_from_the_roster_file_at_a_ref_the_instructor_names():
+    assert "matrix:\n        student: ${{ fromJSON(needs.roster.outputs.students) }}" in TRUSTED
+    assert re.search(r"^      max-parallel: \d+$", TRUSTED, re.MULTILINE)
+    assert "sparse-checkout: roster.csv" in TRUSTED
+    assert "ref: ${{ inputs.ref }}" in TRUSTED
+    collect = TRUSTED[TRUSTED.index("\n  collect:"):]
+    assert "--roster kit/roster.csv" in collect and '--before "$DEADLINE"' in collect
