@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from grader.instructors import exports
+from grader.instructors.gradescope_visibility import Visibility, VisibilityError, load_visibility
 from grader.instructors.identity import student_identity
 from grader.instructors.signing import sign, signing_key
 from grader.reporting import report
@@ -132,6 +133,10 @@ def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
               help="Who is graded, for the scorecard [default: from the CI environment, else git].")
 @click.option("--gradescope", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write Gradescope's results.json here.")
+@click.option("--gradescope-visibility", "visibility_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A TOML file of the visibility of results.json's tests: default, and by "
+                   "[kinds] and [topics] (visible, hidden, after_due_date, after_published).")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write JUnit XML here, for CI test reports.")
 @click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -145,7 +150,8 @@ def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
                    "not run.")
 @click.pass_context
 def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeout, deadline, cpus,
-          verbose, suites, student, gradescope, junit, summary, checks, exitfirst):
+          verbose, suites, student, gradescope, visibility_file, junit, summary, checks,
+          exitfirst):
     """Grade the multiprocessing exercises and write a JSON scorecard.
 
     Grades every TOPIC named, in lesson order, or all of them when none is named. The exit
@@ -176,6 +182,10 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
     except OSError as error:
         raise click.UsageError(JSON_NOT_WRITABLE.format(
             path=settings.json_path, reason=error.strerror or error)) from None
+    try:
+        visibility = load_visibility(visibility_file, topic_ids()) if visibility_file else None
+    except VisibilityError as error:
+        raise click.UsageError(str(error)) from None
     click.echo(settings.summary(), err=True)
     # Orphans of the student's processes are adopted here, and killed after each topic.
     system.become_subreaper()
@@ -200,7 +210,7 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
             write_error = None
         except OSError as error:
             write_error = error.strerror or str(error)
-        _write_exports(scorecard, gradescope, junit, summary)
+        _write_exports(scorecard, gradescope, junit, summary, visibility)
         record_run(scorecard)
     click.echo(report.render(scorecard, str(settings.json_path), write_error,
                              colour=report.use_colour(sys.stdout)))
@@ -236,9 +246,10 @@ def _grade_topics(settings: Settings) -> tuple[list[TopicRun], bool]:
 
 
 def _write_exports(scorecard: dict, gradescope: Path | None, junit: Path | None,
-                   summary: Path | None) -> None:
+                   summary: Path | None, visibility: Visibility | None) -> None:
     """Write the exports asked for; one that cannot be written is named, and loses nothing else."""
     try:
-        exports.write_exports(scorecard, gradescope=gradescope, junit=junit, summary=summary)
+        exports.write_exports(scorecard, gradescope=gradescope, junit=junit, summary=summary,
+                              visibility=visibility)
     except OSError as error:
         click.echo(f"An export could not be written ({error}); the scorecard was.", err=True)

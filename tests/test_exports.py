@@ -110,6 +110,48 @@ def test_gradescope_results_use_only_documented_fields(name, mixed):
     json.dumps(results, ensure_ascii=False).encode("utf-8")
 
 
+def test_gradescope_visibility_by_topic_then_kind_then_default(tmp_path):
+    from grader.instructors.gradescope_visibility import load_visibility
+    from grader.topics import topic_ids
+    settings = tmp_path / "gradescope.toml"
+    settings.write_text('default = "after_due_date"\n[kinds]\nspeedup = "after_published"\n'
+                        '[topics]\nshared_values = "hidden"\n')
+    visibility = load_visibility(settings, topic_ids())
+    tests = exports.gradescope_results(SAMPLE, visibility)["tests"]
+    seen = {(t["tags"][0], t["tags"][-1]): t["visibility"] for t in tests}
+    assert seen[("pool_map", "speedup")] == "after_published"
+    assert seen[("pool_map", "correctness")] == "after_due_date"
+    assert {v for (topic_id, _), v in seen.items() if topic_id == "shared_values"} == {"hidden"}
+    assert {t["visibility"] for t in exports.gradescope_results(SAMPLE)["tests"]} == {"visible"}
+
+
+@pytest.mark.parametrize("text, words", [
+    ('default = "secret"\n', "default = 'secret': Gradescope accepts visible"),
+    ('[kinds]\nspeed = "hidden"\n', "[kinds] speed: the kinds are"),
+    ('[topics]\npool_mapp = "hidden"\n', "[topics] pool_mapp is not a topic"),
+    ('colour = "red"\n', "unknown keys ['colour']"),
+])
+def test_a_visibility_file_it_cannot_use_says_why(tmp_path, text, words):
+    from grader.instructors.gradescope_visibility import VisibilityError, load_visibility
+    settings = tmp_path / "gradescope.toml"
+    settings.write_text(text)
+    with pytest.raises(VisibilityError) as raised:
+        load_visibility(settings, ["pool_map"])
+    assert words in str(raised.value)
+
+
+def test_a_private_topic_shows_its_score_and_nothing_of_its_checks(monkeypatch):
+    monkeypatch.setattr(exports, "_private_topics", lambda: {"pool_map"})
+    results = exports.gradescope_results(SAMPLE)
+    pool_map = [t for t in results["tests"] if t["tags"][0] == "pool_map"]
+    topic = next(t for t in SAMPLE["topics"] if t["id"] == "pool_map")
+    assert len(pool_map) == 1 and pool_map[0]["score"] == topic["score"]
+    text = json.dumps(pool_map) + results["output"]
+    for check in topic["checks"]:
+        assert check["name"] not in text
+        assert not check["message"] or check["message"] not in text
+
+
 def test_gradescope_has_a_test_per_check_and_per_topic_without_checks(mixed):
     tests = {t["name"]: t for t in exports.gradescope_results(mixed)["tests"]}
     assert tests["pool_map: results_in_order"]["status"] == "passed"
@@ -129,13 +171,6 @@ def test_gradescope_has_a_test_per_check_and_per_topic_without_checks(mixed):
     assert tests["process_basics: The process_basics topic"]["status"] == "failed"
     assert tests["best_practices: The best_practices topic"]["max_score"] == 10
     assert [t["number"] for t in exports.gradescope_results(mixed)["tests"]][:3] == ["1.1", "1.2", "2"]
-
-
-def test_gradescope_visibility(mixed):
-    results = exports.gradescope_results(mixed, visibility="after_due_date")
-    assert {t["visibility"] for t in results["tests"]} == {"after_due_date"}
-    with pytest.raises(ValueError, match="after_published"):
-        exports.gradescope_results(mixed, visibility="later")
 
 
 def test_gradescope_output_says_what_was_cut_short(mixed):

@@ -126,19 +126,34 @@ def test_private_suites_in_the_zip_grade_the_submission(autograder):
     assert args[args.index("--suites") + 1] == str(autograder / "source" / "private_suites")
 
 
+def test_the_student_is_named_from_gradescope_and_the_visibility_file_is_passed(autograder):
+    (autograder / "submission_metadata.json").write_text(json.dumps(
+        {"id": 1, "users": [{"email": "ada@school.example", "name": "Ada", "id": 7},
+                            {"email": "alan@school.example", "name": "Alan", "id": 8}]}))
+    (autograder / "source" / "gradescope.toml").write_text('default = "after_published"\n')
+    run_autograder(autograder, "writes")
+    args = json.loads((autograder / "args.json").read_text())
+    assert args[args.index("--student") + 1] == "ada@school.example+alan@school.example"
+    assert args[args.index("--gradescope-visibility") + 1] == str(
+        autograder / "source" / "gradescope.toml")
+
+
 @pytest.mark.skipif(shutil.which("python3") is None, reason="build_zip.sh zips with python3")
 def test_build_zip_puts_the_scripts_at_the_root(tmp_path):
     private = tmp_path / "my_suites"
     private.mkdir()
     (private / "test_pool_map.py").write_text("")
-    subprocess.run(["bash", str(SCRIPTS / "build_zip.sh"), str(tmp_path / "ag.zip"), str(private)],
-                   check=True, capture_output=True, cwd=tmp_path, timeout=60)
+    visibility = tmp_path / "visibility.toml"
+    visibility.write_text('default = "hidden"\n')
+    subprocess.run(["bash", str(SCRIPTS / "build_zip.sh"), str(tmp_path / "ag.zip"), str(private),
+                    str(visibility)], check=True, capture_output=True, cwd=tmp_path, timeout=60)
     with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
         names = set(archive.namelist())
         modes = {name: archive.getinfo(name).external_attr >> 16 for name in names}
     assert {"setup.sh", "run_autograder", "pyproject.toml", "README.md"} <= names
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
     assert "grader/topics.toml" in names and "exercises/pool_map.py" in names
-    assert "private_suites/test_pool_map.py" in names
+    assert "private_suites/test_pool_map.py" in names and "gradescope.toml" in names
+    assert "student_runtime/agent.py" in names, "the student's process needs it"
     assert not any(name.startswith(("solutions/", "tests/")) or "__pycache__" in name
                    for name in names)

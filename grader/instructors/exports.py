@@ -14,7 +14,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-GRADESCOPE_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+from grader.instructors.gradescope_visibility import Visibility
+from grader.topics import all_topics
+
 FAILING = ("failed", "error", "timeout")
 # The testcase standing for a topic that reported no checks (it crashed, hung, was never graded).
 WHOLE_TOPIC = "whole_topic"
@@ -83,8 +85,9 @@ def topic_report(topic: dict) -> str:
     return printable("\n\n".join(part for part in parts if part))
 
 
-def overview(card: dict) -> str:
-    """A few lines on the whole run: total, what was graded, where, and anything cut short."""
+def overview(card: dict, private: set[str] = frozenset()) -> str:
+    """A few lines on the whole run: total, what was graded, where, and anything cut short
+    (nothing more than the score of a topic in `private`)."""
     env = card["environment"]
     lines = [f"Total {card['score']}/{card['max_score']} ({percent(card):.0f}%).",
              f"Graded with Python {env['python']}, start method {env['start_method']}, "
@@ -93,37 +96,52 @@ def overview(card: dict) -> str:
     if card.get("interrupted"):
         lines.append("The run was interrupted: topics marked not_graded count 0.")
     lines += [f"Cleaned up after {t['id']}: {leftover}" for t in card["topics"]
-              for leftover in t.get("leftovers", [])]
+              if t["id"] not in private for leftover in t.get("leftovers", [])]
     return printable("\n".join(lines))
 
 
 # --- Gradescope -----------------------------------------------------------------------------
 
-def gradescope_results(card: dict, visibility: str = "visible") -> dict:
-    """Gradescope's results.json: one test per check, one per topic that reported no checks.
+KEPT_BY_INSTRUCTOR = ("{score}/{most} points, from checks your instructor keeps: their names "
+                      "and messages are not shown.")
 
-    visibility is given to every test: visible, hidden, after_due_date or after_published.
+
+def _private_topics() -> set[str]:
+    return {topic.id for topic in all_topics() if topic.private_suite}
+
+
+def gradescope_results(card: dict, visibility: Visibility | None = None) -> dict:
+    """Gradescope's results.json: one test per check, one per topic that reported no checks,
+    each with the visibility the instructor set for its topic or kind (visible by default).
+
+    A topic whose suite the instructor keeps private is one test, with its score and nothing
+    of its checks: their names and messages would show the hidden suite's shape.
     """
-    if visibility not in GRADESCOPE_VISIBILITIES:
-        raise ValueError(f"visibility {visibility!r}: Gradescope accepts "
-                         f"{', '.join(GRADESCOPE_VISIBILITIES)}.")
+    visibility = visibility or Visibility()
+    private = _private_topics()
     tests = []
     for number, topic in enumerate(card["topics"], start=1):
-        common = {"visibility": visibility, "output_format": "text", "name_format": "text"}
+        common = {"output_format": "text", "name_format": "text"}
+        whole = {"name": f"{topic['id']}: {topic['title']}", "number": str(number),
+                 "score": topic["score"], "max_score": topic["max_score"],
+                 "status": "passed" if topic["status"] == "passed" else "failed",
+                 "tags": [topic["id"]], "visibility": visibility.of(topic["id"]), **common}
+        if topic["id"] in private:
+            tests.append({**whole, "output": KEPT_BY_INSTRUCTOR.format(
+                score=topic["score"], most=topic["max_score"])})
+            continue
         if not topic["checks"]:
-            tests.append({"name": f"{topic['id']}: {topic['title']}", "number": str(number),
-                          "score": topic["score"], "max_score": topic["max_score"],
-                          "status": "passed" if topic["status"] == "passed" else "failed",
-                          "output": topic_report(topic), "tags": [topic["id"]], **common})
+            tests.append({**whole, "output": topic_report(topic)})
         for index, check in enumerate(topic["checks"], start=1):
             tests.append({"name": f"{topic['id']}: {check['name']}",
                           "number": f"{number}.{index}",
                           "score": check["points"], "max_score": check["max_points"],
                           "status": "failed" if check["outcome"] in FAILING else "passed",
                           "output": check_report(topic, check),
-                          "tags": [topic["id"], check["kind"]], **common})
+                          "tags": [topic["id"], check["kind"]],
+                          "visibility": visibility.of(topic["id"], check["kind"]), **common})
     return {"score": card["score"], "execution_time": math.ceil(card.get("duration_s", 0)),
-            "output": overview(card), "output_format": "text", "tests": tests}
+            "output": overview(card, private), "output_format": "text", "tests": tests}
 
 
 # --- JUnit XML ------------------------------------------------------------------------------
@@ -299,7 +317,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_exports(card: dict, gradescope=None, junit=None, summary=None,
-                  environ=os.environ) -> list[str]:
+                  environ=os.environ, visibility: Visibility | None = None) -> list[str]:
     """Write the exports asked for and return their paths, in that order.
 
     Appends the Markdown summary to $GITHUB_STEP_SUMMARY when that is set (its path is then
@@ -307,7 +325,7 @@ def write_exports(card: dict, gradescope=None, junit=None, summary=None,
     are all tried, then ExportError names every one that failed, and why.
     """
     jobs = [("--gradescope", gradescope, "w", lambda: json.dumps(
-                gradescope_results(card), indent=2, ensure_ascii=False) + "\n"),
+                gradescope_results(card, visibility), indent=2, ensure_ascii=False) + "\n"),
             ("--junit", junit, "w", lambda: junit_xml(card)),
             ("--summary", summary, "w", lambda: markdown_summary(card)),
             # GitHub gives each step its own file and shows what every writer appended to it.
