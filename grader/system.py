@@ -30,20 +30,57 @@ class CpuCount:
     source: str
 
 
-def _cgroup_quota(root: Path) -> float | None:
-    """The container's CPU quota in CPUs, or None when there is no quota."""
-    v2 = root / "cpu.max"
-    if v2.is_file():
-        quota, _, period = v2.read_text().strip().partition(" ")
-        if quota != "max" and period:
-            return int(quota) / int(period)
+def _own_cgroups(proc_cgroup: Path = Path("/proc/self/cgroup")) -> tuple[str, str]:
+    """This process's cgroup paths: the unified one (v2) and the cpu controller's (v1)."""
+    unified = cpu = "/"
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return unified, cpu
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            unified = path or "/"
+        elif "cpu" in controllers.split(","):
+            cpu = path or "/"
+    return unified, cpu
+
+
+def _quota_at(folder: Path, version: int) -> float | None:
+    if version == 2:
+        limit = folder / "cpu.max"
+        if limit.is_file():
+            quota, _, period = limit.read_text().strip().partition(" ")
+            if quota != "max" and period:
+                return int(quota) / int(period)
         return None
-    v1_quota, v1_period = root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"
-    if v1_quota.is_file() and v1_period.is_file():
-        quota = int(v1_quota.read_text().strip())
+    quota_file, period_file = folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us"
+    if quota_file.is_file() and period_file.is_file():
+        quota = int(quota_file.read_text().strip())
         if quota > 0:
-            return quota / int(v1_period.read_text().strip())
+            return quota / int(period_file.read_text().strip())
     return None
+
+
+def _cgroup_quota(root: Path, own: tuple[str, str] = ("/", "/")) -> float | None:
+    """The smallest CPU quota, in CPUs, of this process's cgroup and those above it (a
+    container's, or one a host's service manager set); None when there is none."""
+    unified, cpu = own
+    v2 = root / "cpu.max"
+    if v2.is_file() or (root / "cgroup.controllers").is_file():
+        base, path, version = root, unified, 2
+    else:
+        base, path, version = root / "cpu", cpu, 1
+    quotas = []
+    folder = base / path.strip("/")
+    while True:
+        quota = _quota_at(folder, version)
+        if quota is not None:
+            quotas.append(quota)
+        if folder == base or base not in folder.parents:
+            break
+        folder = folder.parent
+    return min(quotas, default=None)
 
 
 def usable_cpus(cgroup_root: Path = CGROUP_ROOT) -> CpuCount:
@@ -56,7 +93,8 @@ def usable_cpus(cgroup_root: Path = CGROUP_ROOT) -> CpuCount:
     else:
         count, source = os.cpu_count() or 1, "os.cpu_count()"
     try:
-        quota = _cgroup_quota(cgroup_root)
+        quota = _cgroup_quota(cgroup_root, _own_cgroups() if cgroup_root == CGROUP_ROOT
+                              else ("/", "/"))
     except (OSError, ValueError):
         quota = None
     if quota is not None and quota < count:

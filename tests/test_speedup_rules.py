@@ -177,6 +177,20 @@ def test_usable_cpus_respects_a_cgroup_v1_quota(tmp_path, monkeypatch):
     assert system.usable_cpus(cgroup_root=tmp_path).count == 3
 
 
+def test_a_quota_set_on_the_process_own_cgroup_counts_too(tmp_path):
+    # A host's service manager, or a grader started in a cgroup of its own: the quota sits
+    # below the root, on the cgroup this process is in, or one above it.
+    nested = tmp_path / "cpu" / "grading" / "job"
+    nested.mkdir(parents=True)
+    (tmp_path / "cpu" / "grading" / "cpu.cfs_quota_us").write_text("50000\n")
+    (tmp_path / "cpu" / "grading" / "cpu.cfs_period_us").write_text("100000\n")
+    assert system._cgroup_quota(tmp_path, ("/", "/grading/job")) == 0.5
+    (tmp_path / "cgroup.controllers").write_text("cpu\n")
+    (tmp_path / "box").mkdir()
+    (tmp_path / "box" / "cpu.max").write_text("150000 100000\n")
+    assert system._cgroup_quota(tmp_path, ("/box", "/")) == 1.5
+
+
 def test_usable_cpus_uses_affinity_without_a_quota(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
     count = system.usable_cpus(cgroup_root=tmp_path)
