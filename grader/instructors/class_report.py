@@ -147,9 +147,12 @@ td.cell.good { background: #dcefe3; } td.cell.fair { background: #f7ebcc; }
 td.cell.poor { background: #f5d6d4; }
 th { cursor: pointer; }
 .wide { overflow-x: auto; }
+table.sortable td { white-space: nowrap; }
+/* On a phone the charts keep their size, so that their labels stay readable, and scroll
+   sideways with the tables. */
 @media (max-width: 600px) {
   body { margin: 1em auto; font-size: 14px; }
-  .chart { min-width: 540px; }
+  .chart { max-width: none; width: 720px; }
   section { overflow-x: auto; }
 }
 """
