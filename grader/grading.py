@@ -33,8 +33,9 @@ EXIT_BELOW_FAIL_UNDER = 1
 EXIT_SCORECARD_NOT_WRITTEN = 3
 EXIT_INTERRUPTED = 130
 SUITE_KEPT_PRIVATE = (
-    "Not graded here: your instructor keeps this topic's checks and runs them when grading. "
-    "Work through the exercise and its examples; `grade list` shows the other topics."
+    "Not graded here: your instructor keeps this topic's checks and runs them when grading, so "
+    "it counts in neither your score nor its maximum here. Work through the exercise and its "
+    "examples; `grade list` shows the other topics."
 )
 JSON_NOT_WRITABLE = (
     "--json {path}: a scorecard cannot be written there ({reason}). Give a path in a folder "
@@ -91,7 +92,8 @@ def checks_asked_for(topics: tuple[str, ...], checks: tuple[str, ...]) -> dict[s
 
 def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
     if not settings.suite_path(topic).is_file():
-        return TopicRun(topic=topic, checks=(), problem="not_graded", message=SUITE_KEPT_PRIVATE)
+        return TopicRun(topic=topic, checks=(), problem="not_graded", message=SUITE_KEPT_PRIVATE,
+                        kept_by_instructor=True)
     try:
         return run_topic(topic, settings, on_progress=progress.check_running)
     except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics

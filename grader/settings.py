@@ -141,8 +141,9 @@ class Settings:
         return "public" if self.suites_dir.resolve() == SUITES_DIR.resolve() else "private"
 
     def suite_path(self, topic: Topic) -> Path:
-        """The suite file that grades this topic in this run."""
-        return self.suites_dir / f"test_{topic.id}.py"
+        """The suite file that grades this topic in this run: the private folder's, else the
+        kit's own (a private folder holds only the suites the instructor keeps)."""
+        return suite_in(self.suites_dir, topic.id)
 
     @property
     def python_cpu_count(self) -> int | None:
@@ -160,7 +161,7 @@ class Settings:
     def summary(self) -> str:
         """Two short lines shown before grading: what is graded, and the limits in force."""
         suites = ("the public suites" if self.suites_source == "public"
-                  else f"the private suites in {self.suites_dir}")
+                  else f"the private suites in {self.suites_dir} (the kit's own for the others)")
         limits = [f"Start method {self.start_method}",
                   f"{self.cpus.count} usable CPU(s) ({self.cpus.source})",
                   f"{self.check_timeout_s:g} s per check" if self.check_timeout_s
@@ -171,19 +172,25 @@ class Settings:
                 f"{', '.join(limits)}.")
 
 
+def suite_in(suites_dir: Path, topic_id: str) -> Path:
+    """The suite of a topic in this folder, else the kit's public one."""
+    own = suites_dir / f"test_{topic_id}.py"
+    return own if own.is_file() else SUITES_DIR / f"test_{topic_id}.py"
+
+
 def resolve_suites(value: str | None, topics: tuple[Topic, ...]) -> Path:
-    """The suites folder: the kit's own, or an instructor's holding a suite for every topic asked."""
+    """The suites folder: the kit's own, or an instructor's holding the suites of some topics
+    (the others are graded by the kit's own)."""
     if value is None:
         return SUITES_DIR
     directory = Path(value).expanduser().resolve()
     if not directory.is_dir():
         raise SettingsError(f"--suites {value}: no such folder ({directory}). Give the folder "
                             "that holds test_<topic>.py files, laid out like grader/suites/.")
-    missing = [f"test_{topic.id}.py" for topic in topics
-               if not (directory / f"test_{topic.id}.py").is_file()]
-    if missing:
-        raise SettingsError(f"--suites {value}: no suite for {', '.join(missing)} there. A "
-                            "private suites folder holds a suite for every topic it grades.")
+    if not any((directory / f"test_{topic.id}.py").is_file() for topic in topics):
+        raise SettingsError(f"--suites {value}: no suite of {', '.join(t.id for t in topics)} "
+                            "there (test_<topic>.py). A private suites folder holds the suites "
+                            "you keep; the kit's own grade the other topics.")
     return directory
 
 
@@ -196,7 +203,7 @@ def resolve_selection(topic_checks: dict[str, list[str]], suites_dir: Path) -> t
     """Validate the checks asked for, per topic id, against each suite's own checks."""
     selection = []
     for topic_id, names in topic_checks.items():
-        known = check_names(suites_dir / f"test_{topic_id}.py")
+        known = check_names(suite_in(suites_dir, topic_id))
         for name in names:
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)

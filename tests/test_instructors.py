@@ -136,10 +136,19 @@ def test_a_local_run_says_it_ran_the_public_suites(grade):
     assert "with the public suites" in graded.output
 
 
-def test_private_suites_folder_missing_a_topic_is_a_usage_error(tmp_path):
+def test_a_private_suites_folder_without_any_suite_asked_for_is_a_usage_error(tmp_path):
     result = invoke("pool_map", "--suites", str(tmp_path))
     assert result.exit_code == 2
-    assert "no suite for test_pool_map.py" in result.output
+    assert "no suite of pool_map there" in result.output
+
+
+def test_a_private_suites_folder_holds_only_the_suites_kept_private(tmp_path):
+    from grader.settings import SUITES_DIR, resolve_suites, suite_in
+    from grader.topics import get_topic
+    shutil.copy(SUITES_DIR / "test_shared_values.py", tmp_path)
+    folder = resolve_suites(str(tmp_path), (get_topic("pool_map"), get_topic("shared_values")))
+    assert suite_in(folder, "shared_values") == tmp_path.resolve() / "test_shared_values.py"
+    assert suite_in(folder, "pool_map") == SUITES_DIR / "test_pool_map.py"
 
 
 def test_signing_key_in_the_environment_signs_the_scorecard(tmp_path, monkeypatch):
@@ -235,6 +244,9 @@ def test_released_kit_grades_and_marks_a_private_topic_not_graded(released, tmp_
     statuses = {t["id"]: t["status"] for t in card["topics"]}
     assert statuses == {"process_basics": "not_started", "shared_values": "not_graded"}
     assert "your instructor keeps this topic's checks" in card["topics"][1]["message"]
+    # Counted nowhere here: the student's total is out of the topics they can grade.
+    assert card["topics"][1]["max_score"] == 0 and card["max_score"] == 10
+    assert "your instructor keeps this topic's checks" in done.stdout
 
 
 def test_verify_passes_a_signed_scorecard_and_names_its_student(tmp_path):
@@ -294,3 +306,19 @@ def test_verify_says_when_the_grader_differs_from_this_kit(tmp_path):
     result = invoke("verify", str(same), str(other), env={"GRADER_SIGNING_KEY": "k"})
     first, second = result.output.strip().splitlines()[:2]
     assert "grader identical to this kit's" in first and "grader DIFFERS" in second
+
+
+def test_a_private_topic_keeps_no_hints_in_the_release_and_the_grader_digest_holds(tmp_path):
+    from grader.instructors.release import without_private_hints
+    from grader.topics import parse_topics
+    copy = tmp_path / "grader"
+    shutil.copytree(KIT_ROOT / "grader", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (copy / "topics.toml").read_text()
+    private = without_private_hints(text.replace('id = "pool_map"\n',
+                                                 'id = "pool_map"\nprivate_suite = true\n'))
+    hints = {topic.id: topic.hints for topic in parse_topics(private)}
+    assert hints["pool_map"] == () and hints["pool_methods"]
+    (copy / "topics.toml").write_text(private)
+    assert grader_digest(copy) == grader_digest(KIT_ROOT / "grader")
+    (copy / "topics.toml").write_text(private.replace("points = 10", "points = 11", 1))
+    assert grader_digest(copy) != grader_digest(KIT_ROOT / "grader")

@@ -64,6 +64,18 @@ def prepare_destination(dest: Path, source: Path, overwrite: bool) -> None:
     dest.mkdir(parents=True, exist_ok=True)
 
 
+def without_private_hints(topics_toml: str) -> str:
+    """topics.toml as a release holds it: a topic whose suite is private keeps no hints, which
+    name its checks and tell what they look for."""
+    blocks = re.split(r"(?m)^(?=\[\[topic\]\]\s*$)", topics_toml)
+    kept = []
+    for block in blocks:
+        if re.search(r"(?m)^private_suite\s*=\s*true\s*$", block):
+            block = re.sub(r"(?ms)^hints[ \t]*=[ \t]*\[.*?^\][ \t]*$", "hints = []", block)
+        kept.append(block)
+    return "".join(kept)
+
+
 def write_originals(exercises: Path, originals: Path) -> None:
     """Keep each topic's stub as released, for `grade reset` in the students' copies."""
     originals.mkdir(parents=True, exist_ok=True)
@@ -88,6 +100,9 @@ def write_release(source: Path, dest: Path) -> list[str]:
         (dest / WORKFLOW_RELEASED).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(workflow, dest / WORKFLOW_RELEASED)
     write_originals(source / "exercises", dest / "grader" / "student" / "originals")
+    topics_toml = dest / "grader" / "topics.toml"
+    topics_toml.write_text(without_private_hints(topics_toml.read_text(encoding="utf-8")),
+                           encoding="utf-8")
     left_out = []
     for suite in private_suites(dest / "grader"):
         if suite.is_file():

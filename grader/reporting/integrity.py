@@ -3,12 +3,14 @@
 The scorecard carries the SHA-256 of each suite that graded it, of each student file it graded,
 and one digest of the grader's own code: every module and data file of the installed `grader`
 package, the suites excepted (they have their own hashes). An edited line anywhere in the grader
-changes the digest, whatever the edit was.
+changes the digest, whatever the edit was; of topics.toml, only what decides a grade counts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import tomllib
 from pathlib import Path
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
@@ -34,12 +36,32 @@ def grader_files(grader_dir: Path = GRADER_DIR) -> list[Path]:
                   and path.suffix not in (".pyc", ".pyo"))
 
 
+# Of topics.toml, what decides a grade: the topics, their points and their deadlines. Titles,
+# hints and which suites the instructor keeps private change no verdict, and a release strips
+# the private topics' hints: hashing the file's bytes would call every earlier scorecard
+# "grader edited" once a topic is marked private.
+TOPICS_FILE = "topics.toml"
+GRADING_KEYS = ("id", "points", "deadline_s")
+
+
+def _hashed_bytes(path: Path) -> bytes:
+    if path.name != TOPICS_FILE:
+        return path.read_bytes()
+    try:
+        topics = tomllib.loads(path.read_text(encoding="utf-8")).get("topic", [])
+        facts = [{key: topic.get(key) for key in GRADING_KEYS} for topic in topics]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError):
+        return path.read_bytes()
+    return json.dumps(facts, sort_keys=True).encode("utf-8")
+
+
 def grader_digest(grader_dir: Path = GRADER_DIR) -> str:
-    """One SHA-256 over the grader's files: their paths within the package and their bytes."""
+    """One SHA-256 over the grader's files: their paths within the package and their bytes (of
+    topics.toml, the topics' ids, points and deadlines)."""
     digest = hashlib.sha256()
     for path in grader_files(grader_dir):
         digest.update(path.relative_to(grader_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(_hashed_bytes(path)).digest())
     return digest.hexdigest()
 
 

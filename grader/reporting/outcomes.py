@@ -123,6 +123,8 @@ class TopicRun:
     duration_s: float = 0.0
     leftovers: tuple[str, ...] = ()
     log_tail: str = ""
+    # The instructor keeps this topic's suite: it is graded elsewhere, and counts nowhere here.
+    kept_by_instructor: bool = False
 
 
 def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: float,

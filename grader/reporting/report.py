@@ -138,6 +138,7 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
 
     lines = []
     not_started = 0
+    said: set[str] = set()
     for topic in scorecard["topics"]:
         lines.append(paint(f"{topic['id']:<16} {topic['score']:>3}/{topic['max_score']:<3} "
                            f"{topic['status']:<12}", topic["status"], bold=True) + f" {topic['title']}")
@@ -146,6 +147,12 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
             not_started += 1
             if not_started == 1:
                 lines.extend(_wrap(topic["message"], "    "))
+            continue
+        if topic["status"] == "not_graded":
+            # Said once: every topic an interrupted run never reached has the same message.
+            if topic["message"] not in said:
+                lines.extend(_wrap(topic["message"], "    "))
+                said.add(topic["message"])
             continue
         if topic["status"] == "error" or (topic["status"] == "timeout" and not topic["checks"]):
             lines.extend(_wrap(topic["message"], "    "))

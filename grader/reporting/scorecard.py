@@ -98,7 +98,8 @@ def topic_entry(run: TopicRun, with_output: bool = False) -> dict:
         "title": run.topic.title,
         "section": run.topic.section,
         "score": sum(c["points"] for c in checks),
-        "max_score": sum(c["max_points"] for c in checks) if checks else run.topic.points,
+        "max_score": (sum(c["max_points"] for c in checks) if checks
+                      else 0 if run.kept_by_instructor else run.topic.points),
         "status": status,
         "message": topic_message(run, status),
         "duration_s": run.duration_s,
