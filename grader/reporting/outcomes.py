@@ -127,9 +127,70 @@ class TopicRun:
     kept_by_instructor: bool = False
 
 
+@dataclass(frozen=True)
+class _Ending:
+    """How a suite that collected its checks ended: the topic's problem (None when every check
+    reported, or -x stopped it on purpose), the message, and the check it stopped in."""
+
+    problem: str | None = None
+    message: str = ""
+    culprit: str | None = None
+    stopped_early: bool = False
+    first_failure: str | None = None
+
+
+def _ending(events: list[dict], collected: list[dict], reported: dict, *, timed_out: bool,
+            deadline_s: float, exit_code: int | None, watchdog_fired: bool,
+            exitfirst: bool) -> _Ending:
+    importing = next((e for e in events if e["event"] == "importing"), None)
+    imported = next((e for e in events if e["event"] == "imported"), None)
+    problem, message = None, ""
+    if importing and imported is None:
+        problem, message = "timeout", IMPORT_HUNG.format(module=importing["module"])
+    elif imported and not imported["ok"]:
+        problem = "timeout" if imported.get("hung") else "error"
+        message = imported["message"]
+    started = [e["name"] for e in events if e["event"] == "started"]
+    missing = [check["name"] for check in collected if check["name"] not in reported]
+    first_failure = next((e["name"] for e in reported.values() if e["outcome"] != "passed"), None)
+    if not missing or problem is not None:
+        return _Ending(problem, message, first_failure=first_failure)
+    if exitfirst and first_failure is not None and all(name in reported for name in started):
+        return _Ending(stopped_early=True, first_failure=first_failure)
+    # The suite stopped before every check reported: during the first one that started and
+    # never finished, or between two checks when none did.
+    culprit = next((name for name in started if name not in reported), None)
+    if timed_out:
+        problem, message = "timeout", DEADLINE_PASSED.format(deadline=deadline_s)
+    elif watchdog_fired:
+        problem, message = "timeout", BACKSTOP_FIRED
+    else:
+        problem, message = "error", PROCESS_DIED.format(code=exit_code)
+    return _Ending(problem, message, culprit, first_failure=first_failure)
+
+
+def _check_result(check: dict, reported: dict, ending: _Ending) -> CheckResult:
+    name, base = check["name"], {"name": check["name"], "kind": check["kind"],
+                                 "max_points": check["points"]}
+    if name in reported:
+        event = reported[name]
+        return CheckResult(**base, outcome=event["outcome"], message=event["message"],
+                           metrics=event["metrics"], not_started=event["not_started"],
+                           duration_s=event["duration_s"], stdout=event["stdout"],
+                           stderr=event["stderr"])
+    if ending.stopped_early:
+        return CheckResult(**base, outcome="skipped", stopped_early=True,
+                           message=STOPPED_AT_FIRST_FAILURE.format(first=ending.first_failure))
+    if ending.culprit is None or name == ending.culprit:
+        return CheckResult(**base, outcome=ending.problem, message=ending.message)
+    return CheckResult(**base, outcome=ending.problem,
+                       message=NOT_RUN.format(culprit=ending.culprit))
+
+
 def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: float,
               exit_code: int | None, watchdog_fired: bool = False, duration_s: float = 0.0,
-              leftovers: tuple[str, ...] = (), log_tail: str = "", exitfirst: bool = False) -> TopicRun:
+              leftovers: tuple[str, ...] = (), log_tail: str = "",
+              exitfirst: bool = False) -> TopicRun:
     """The TopicRun for a suite that wrote these events and then ended as described.
 
     exitfirst: the suite was asked to stop at the first check that did not pass, so checks after
@@ -143,50 +204,9 @@ def interpret(topic: Topic, events: list[dict], *, timed_out: bool, deadline_s: 
         message = (DEADLINE_PASSED.format(deadline=deadline_s) if timed_out
                    else SUITE_DID_NOT_START.format(code=exit_code, output=last_output(log_tail)))
         return TopicRun(checks=(), problem=problem, message=message, **common)
-
     reported = {e["name"]: e for e in events if e["event"] == "check"}
-    started = [e["name"] for e in events if e["event"] == "started"]
-    importing = next((e for e in events if e["event"] == "importing"), None)
-    imported = next((e for e in events if e["event"] == "imported"), None)
-
-    problem, message, culprit = None, "", None
-    if importing and imported is None:
-        problem, message = "timeout", IMPORT_HUNG.format(module=importing["module"])
-    elif imported and not imported["ok"]:
-        problem = "timeout" if imported.get("hung") else "error"
-        message = imported["message"]
-    missing = [check["name"] for check in collected if check["name"] not in reported]
-    first_failure = next((e["name"] for e in reported.values() if e["outcome"] != "passed"), None)
-    stopped_early = (exitfirst and missing and problem is None and first_failure is not None
-                     and all(name in reported for name in started))
-    if missing and problem is None and not stopped_early:
-        # The suite stopped before every check reported: during the first one that started and
-        # never finished, or between two checks when none did.
-        culprit = next((name for name in started if name not in reported), None)
-        if timed_out:
-            problem, message = "timeout", DEADLINE_PASSED.format(deadline=deadline_s)
-        elif watchdog_fired:
-            problem, message = "timeout", BACKSTOP_FIRED
-        else:
-            problem, message = "error", PROCESS_DIED.format(code=exit_code)
-
-    checks = []
-    for check in collected:
-        name, base = check["name"], {"name": check["name"], "kind": check["kind"],
-                                     "max_points": check["points"]}
-        if name in reported:
-            event = reported[name]
-            checks.append(CheckResult(**base, outcome=event["outcome"], message=event["message"],
-                                      metrics=event["metrics"], not_started=event["not_started"],
-                                      duration_s=event["duration_s"], stdout=event["stdout"],
-                                      stderr=event["stderr"]))
-        elif stopped_early:
-            checks.append(CheckResult(**base, outcome="skipped", stopped_early=True,
-                                      message=STOPPED_AT_FIRST_FAILURE.format(first=first_failure)))
-        elif culprit is None or name == culprit:
-            checks.append(CheckResult(**base, outcome=problem, message=message))
-        else:
-            checks.append(CheckResult(**base, outcome=problem, message=NOT_RUN.format(culprit=culprit)))
-    if culprit:
-        message = f"{culprit}: {message}"
-    return TopicRun(checks=tuple(checks), problem=problem, message=message, **common)
+    ending = _ending(events, collected, reported, timed_out=timed_out, deadline_s=deadline_s,
+                     exit_code=exit_code, watchdog_fired=watchdog_fired, exitfirst=exitfirst)
+    checks = tuple(_check_result(check, reported, ending) for check in collected)
+    message = f"{ending.culprit}: {ending.message}" if ending.culprit else ending.message
+    return TopicRun(checks=checks, problem=ending.problem, message=message, **common)
