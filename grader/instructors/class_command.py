@@ -11,6 +11,7 @@ scorecards are collected into the gradebook and class report (`grade collect`).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import click
 
 from grader.instructors.collect import collect, gradebook_options, gradebook_policy
 from grader.instructors.identity import student_identity
+from grader.settings import KIT_ROOT
 
 CARDS_FOLDER = "scorecards"
 # Where a checkout keeps the topic modules: exercises/ as the class release lays it out, else
@@ -60,6 +62,13 @@ def remaining(durations: list[float], left: int) -> str:
         return f"{seconds:.0f} s"
     hours, minutes = divmod(round(seconds / 60), 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def same_kit() -> dict[str, str]:
+    """The environment for a grading process that imports this very kit, not another one that
+    is installed, whatever folder it starts in."""
+    paths = [str(KIT_ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def grade_command(checkout: Path, card_path: Path, suites: Path | None,
@@ -119,7 +128,8 @@ def grade_class(ctx: click.Context, checkouts: Path, out_dir: Path, suites: Path
         started = time.monotonic()
         done = subprocess.run(grade_command(checkout, card_path, suites, course),
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, cwd=out_dir, check=False)
+                              stderr=subprocess.PIPE, text=True, cwd=out_dir, env=same_kit(),
+                              check=False)
         durations.append(time.monotonic() - started)
         if done.returncode not in (0, 1) or not card_path.is_file():
             failed += 1
