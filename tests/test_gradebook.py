@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -511,3 +514,25 @@ def test_the_cpus_override_the_grader_writes_is_the_one_the_gradebook_flags():
     from grader.settings import resolve_cpus
     written = resolve_cpus(4).source
     assert cpu_flag({"usable_cpus": 4, "usable_cpus_source": written}).startswith("4 usable CPU(s) set by --cpus")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+MEASURE = """<script>
+var label = document.querySelector("svg.chart text").getBoundingClientRect();
+document.title = JSON.stringify({label_px: label.height});
+</script></body>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here to render the page on a phone's "
+                                              "width (Debian: apt-get install chromium)")
+def test_the_report_stays_readable_on_a_phone(tmp_path):
+    page = class_page([with_speedup(card(f"s{n}"), 1.5) for n in range(5)])
+    phone = tmp_path / "report.html"
+    phone.write_text(page.replace("</body>", MEASURE))
+    shown = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--window-size=420,800", "--dump-dom", phone.as_uri()],
+                           capture_output=True, text=True, timeout=60)
+    measured = json.loads(html.unescape(re.search(r"<title>(.*?)</title>", shown.stdout).group(1)))
+    # A label's box is 14 px high at the chart's own size; shrunk to the phone's width, the
+    # chart drew it 9 px high, in letters of about 7 px.
+    assert measured["label_px"] >= 12, measured
