@@ -81,7 +81,7 @@ def reference_solutions_path(tmp_path_factory) -> str:
 def write_pristine_exercises(folder: Path) -> Path:
     """The stubs as the kit ships them (not exercises/ as someone may have solved it), written
     into folder as a package; returns folder."""
-    from grader.student.stubs import original_stub
+    from grader.originals import original_stub
     from grader.topics import all_topics
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -192,16 +192,16 @@ def test_release_holds_what_students_need_and_no_solutions(released):
 
 
 def test_release_keeps_the_original_stubs_for_reset(released, monkeypatch, tmp_path):
-    from grader.student import stubs
+    from grader import originals
     from grader.topics import all_topics
 
-    monkeypatch.setattr(stubs, "ORIGINALS_DIR", released / "grader" / "student" / "originals")
-    monkeypatch.setattr(stubs, "KIT_ROOT", tmp_path / "not-a-repository")
+    monkeypatch.setattr(originals, "ORIGINALS_DIR", released / "grader" / "student" / "originals")
+    monkeypatch.setattr(originals, "KIT_ROOT", tmp_path / "not-a-repository")
     for topic in all_topics():
-        assert stubs.original_stub(topic) == (released / "exercises" / f"{topic.id}.py").read_bytes()
+        assert originals.original_stub(topic) == (released / "exercises" / f"{topic.id}.py").read_bytes()
     # Without the release's copies nor git, there is none.
-    monkeypatch.setattr(stubs, "ORIGINALS_DIR", tmp_path / "no-originals")
-    assert stubs.original_stub(all_topics()[0]) is None
+    monkeypatch.setattr(originals, "ORIGINALS_DIR", tmp_path / "no-originals")
+    assert originals.original_stub(all_topics()[0]) is None
 
 
 def test_release_refuses_a_folder_that_is_not_empty_unless_asked(released):

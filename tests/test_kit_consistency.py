@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from grader.student.stubs import original_stub
+from grader.originals import original_stub
 from grader.topics import SUITES_DIR, Hint, TopicsFileError, all_topics, parse_topics
 from tests.conftest import KIT_ROOT
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from grader.student.hint_command import hint
 from grader.student.list_command import list_topics
 from grader.student.reset_command import reset
-from grader.student.stubs import original_stub
+from grader.originals import original_stub
 from grader.topics import all_topics
 
 TOPICS = all_topics()

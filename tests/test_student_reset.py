@@ -9,7 +9,8 @@ from grader.reporting import history
 from grader.student import reset_command
 from grader.student.last_run import last_results
 from grader.student.reset_command import reset
-from grader.student.stubs import backup_path, keep_backup, original_stub
+from grader.originals import original_stub
+from grader.student.stubs import backup_path, keep_backup
 from grader.topics import all_topics
 
 TOPIC = all_topics()[0]

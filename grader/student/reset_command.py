@@ -10,7 +10,8 @@ import click
 
 from grader.reporting.history import record_reset
 from grader.settings import SettingsError, require_topic_modules, resolve_target
-from grader.student.stubs import backup_path, keep_backup, original_stub, write_stub
+from grader.originals import original_stub
+from grader.student.stubs import backup_path, keep_backup, write_stub
 from grader.student.topic_param import TOPIC
 from grader.topics import Topic, all_topics
 

@@ -1,38 +1,12 @@
-"""The original stubs the kit shipped, and restoring one over a student's file safely.
-
-A class release holds them in grader/student/originals/, written by `grade release` from the
-instructor's exercises/. The kit's own repository holds no copy: there they are exercises/ as
-git's HEAD has it.
-"""
+"""Restoring a topic's original stub (grader.originals) over a student's file safely."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
-
-from grader.settings import KIT_ROOT
-from grader.topics import Topic
-
-ORIGINALS_DIR = Path(__file__).with_name("originals")
-GIT_WAIT_S = 10
-
-
-def original_stub(topic: Topic) -> bytes | None:
-    """The topic's stub as the kit shipped it; None when neither a release's copy nor git has it."""
-    shipped = ORIGINALS_DIR / f"{topic.id}.py"
-    if shipped.is_file():
-        return shipped.read_bytes()
-    try:
-        committed = subprocess.run(
-            ["git", "-C", str(KIT_ROOT), "show", f"HEAD:exercises/{topic.id}.py"],
-            capture_output=True, timeout=GIT_WAIT_S, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return committed.stdout if committed.returncode == 0 else None
 
 
 def backup_path(file: Path, now: datetime) -> Path:
