@@ -191,6 +191,22 @@ def test_release_holds_what_students_need_and_no_solutions(released):
     assert grader_digest(released / "grader") == grader_digest(KIT_ROOT / "grader")
 
 
+def test_a_release_holds_the_committed_stubs_whatever_exercises_holds(tmp_path, monkeypatch):
+    # As though someone had solved pool_map in the instructor's copy since the last commit.
+    from grader.instructors import release as release_module
+    committed = {"pool_map": b"# the stub, as committed\n"}
+    real = release_module.original_stub
+    monkeypatch.setattr(release_module, "original_stub",
+                        lambda topic: committed.get(topic.id) or real(topic))
+    result = invoke("release", str(tmp_path / "class-kit"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "class-kit" / "exercises" / "pool_map.py").read_bytes() == \
+        committed["pool_map"]
+    assert (tmp_path / "class-kit" / "grader" / "student" / "originals" / "pool_map.py"
+            ).read_bytes() == committed["pool_map"]
+    assert "differs from the stubs committed in git for pool_map" in result.output
+
+
 def test_release_keeps_the_original_stubs_for_reset(released, monkeypatch, tmp_path):
     from grader import originals
     from grader.topics import all_topics

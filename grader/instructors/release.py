@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from grader.originals import original_stub
 from grader.reporting.integrity import grader_digest
 from grader.settings import KIT_ROOT
 from grader.topics import all_topics
@@ -76,15 +77,26 @@ def without_private_hints(topics_toml: str) -> str:
     return "".join(kept)
 
 
-def write_originals(exercises: Path, originals: Path) -> None:
-    """Keep each topic's stub as released, for `grade reset` in the students' copies."""
+def write_stubs(exercises: Path, originals: Path) -> list[str]:
+    """Each topic's stub as the kit holds it (git's HEAD of exercises/, not what someone may
+    have written there since), into the release's exercises/ and, for `grade reset` in the
+    students' copies, its originals; returns the topics whose working file differed."""
     originals.mkdir(parents=True, exist_ok=True)
+    differed = []
     for topic in all_topics():
-        shutil.copy2(topic.module_file(exercises), originals / f"{topic.id}.py")
+        stub = original_stub(topic)
+        if stub is None:  # no git: the files as they are
+            stub = topic.module_file(exercises).read_bytes()
+        elif topic.module_file(exercises).read_bytes() != stub:
+            differed.append(topic.id)
+        topic.module_file(exercises).write_bytes(stub)
+        (originals / f"{topic.id}.py").write_bytes(stub)
+    return differed
 
 
-def write_release(source: Path, dest: Path) -> list[str]:
-    """Copy the student-facing files from the kit at source into dest; returns what was left out."""
+def write_release(source: Path, dest: Path) -> tuple[list[str], list[str]]:
+    """Copy the student-facing files from the kit at source into dest; returns the private
+    suites left out, and the topics whose working stub differed from the one released."""
     for name in RELEASED:
         origin, target = source / name, dest / name
         if origin.is_dir():
@@ -99,7 +111,7 @@ def write_release(source: Path, dest: Path) -> list[str]:
     if workflow.is_file():
         (dest / WORKFLOW_RELEASED).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(workflow, dest / WORKFLOW_RELEASED)
-    write_originals(source / "exercises", dest / "grader" / "student" / "originals")
+    differed = write_stubs(dest / "exercises", dest / "grader" / "student" / "originals")
     topics_toml = dest / "grader" / "topics.toml"
     topics_toml.write_text(without_private_hints(topics_toml.read_text(encoding="utf-8")),
                            encoding="utf-8")
@@ -108,7 +120,7 @@ def write_release(source: Path, dest: Path) -> list[str]:
         if suite.is_file():
             suite.unlink()
             left_out.append(suite.name)
-    return left_out
+    return left_out, differed
 
 
 @click.command("release")
@@ -123,8 +135,12 @@ def release(dest: Path, overwrite: bool) -> None:
         raise ReleaseError(f"{source} is not an instructor's copy of the kit (no exercises/ or "
                            "grader/); run this from a clone of the kit installed with pip -e.")
     prepare_destination(dest, source, overwrite)
-    left_out = write_release(source, dest.resolve())
+    left_out, differed = write_release(source, dest.resolve())
     private = f" Left out the private suites {', '.join(left_out)}." if left_out else ""
+    if differed:
+        click.echo(f"exercises/ of this copy differs from the stubs committed in git for "
+                   f"{', '.join(differed)}: the release holds the committed stubs. Commit a stub "
+                   "to release it.")
     click.echo(f"Wrote the class release to {dest.resolve()}: exercises, grader and its public "
                f"suites, README and {WORKFLOW_RELEASED}; no solutions.{private} "
                f"Grader digest {grader_digest(dest.resolve() / 'grader')[:12]}.")
