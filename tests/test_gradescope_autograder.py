@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.originals import original_stub
+from grader.topics import get_topic
 from tests.conftest import KIT_ROOT, write_pristine_exercises
 
 SCRIPTS = KIT_ROOT / "instructors" / "gradescope"
@@ -155,5 +157,8 @@ def test_build_zip_puts_the_scripts_at_the_root(tmp_path):
     assert "grader/topics.toml" in names and "exercises/pool_map.py" in names
     assert "private_suites/test_pool_map.py" in names and "gradescope.toml" in names
     assert "student_runtime/agent.py" in names, "the student's process needs it"
+    with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
+        stub = archive.read("exercises/pool_map.py")
+    assert stub == original_stub(get_topic("pool_map")), "the stubs as committed"
     assert not any(name.startswith(("solutions/", "tests/")) or "__pycache__" in name
                    for name in names)
