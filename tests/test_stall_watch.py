@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from grader.call_errors import ALL_IDLE, CALLER_SPINNING, WORKERS_SILENT
@@ -58,7 +59,12 @@ def start(tmp_path):
 
     yield start_process
     for proc in started:
-        subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)], check=False)
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            children = []
+        for child in children:
+            child.kill()
         proc.kill()
         proc.wait()
 
