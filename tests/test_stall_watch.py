@@ -83,11 +83,16 @@ def never_heard() -> float:
     return 0.0
 
 
+def assert_stall(proc, call_started: float, kind: str, at_least_s: float) -> None:
+    """Unheard, the process's tree is called stalled, of this kind, after at least at_least_s."""
+    stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
+    assert stall is not None and stall.kind == kind
+    assert stall.seconds >= at_least_s
+
+
 def test_a_tree_of_blocked_processes_is_a_stall(start):
     proc = start(STARTS_A_SLEEPER_THEN_SPINS.replace(SPINS, BLOCKS))
-    stall = first_stall(StallWatch(proc.pid, never_heard, seconds_since_boot()), 4.0)
-    assert stall is not None and stall.kind == ALL_IDLE
-    assert stall.seconds >= stall_watch.STALL_S
+    assert_stall(proc, seconds_since_boot(), ALL_IDLE, stall_watch.STALL_S)
 
 
 @pytest.mark.slow
@@ -106,9 +111,7 @@ def test_a_task_that_pauses_on_purpose_is_not_a_stall(start, tmp_path):
 def test_a_caller_that_spins_while_its_workers_idle_is_a_stall(start):
     call_started = seconds_since_boot()
     proc = start(STARTS_A_SLEEPER_THEN_SPINS)
-    stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
-    assert stall is not None and stall.kind == CALLER_SPINNING
-    assert stall.seconds >= stall_watch.SPIN_S
+    assert_stall(proc, call_started, CALLER_SPINNING, stall_watch.SPIN_S)
 
 
 @pytest.mark.slow
@@ -122,12 +125,10 @@ def test_a_caller_busy_on_its_own_is_not_a_stall(start):
 
 
 @pytest.mark.slow
-def test_workers_that_run_without_a_word_are_a_stall(start, tmp_path):
+def test_workers_that_run_without_a_word_are_a_stall(start):
     call_started = seconds_since_boot()
     proc = start(STARTS_A_SPINNER_THEN_WAITS, SPINS)
-    stall = first_stall(StallWatch(proc.pid, never_heard, call_started), 4.0)
-    assert stall is not None and stall.kind == WORKERS_SILENT
-    assert stall.seconds >= stall_watch.BUSY_SILENT_S
+    assert_stall(proc, call_started, WORKERS_SILENT, stall_watch.BUSY_SILENT_S)
 
 
 @pytest.mark.slow
