@@ -4,6 +4,7 @@ scorecard against its schema, and noticing anything a grading run left behind.""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,12 @@ def stray_processes(run_id: str) -> list[str]:
         except psutil.Error:
             pass
     return found
+
+
+def words_of(template: str) -> str:
+    """The longest stretch of a message template with no field in it: words that every message
+    made from it holds, so that a test follows the message's wording wherever it changes."""
+    return max(re.split(r"\{[^}]*\}", template), key=len).strip()
 
 
 def validate(scorecard: dict) -> None:

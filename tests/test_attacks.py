@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from conftest import KIT_ROOT
+from conftest import KIT_ROOT, words_of
+
+from grader.reporting.verdicts import OUTPUT_FLOOD
 
 ATTACKS = KIT_ROOT / "tests" / "attacks"
 SIGNING_KEY = "kit-test-signing-key-7f3a9c"
@@ -97,7 +99,7 @@ def test_endless_output_is_stopped_and_cut_short(grade):
 
     run = graded(grade, "floods_the_output", "--verbose")
     check = run.check("pool_map", "results_in_order")
-    assert check["outcome"] == "failed" and "MiB during this check" in check["message"]
+    assert check["outcome"] == "failed" and words_of(OUTPUT_FLOOD) in check["message"]
     assert len(check["output"]["stdout"]) < 100_000
     # The suite process that read the output stayed small.
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024

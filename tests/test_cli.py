@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from grader import grading as cli
 from grader.cli import main
 from grader.reporting.outcomes import CheckResult, TopicRun
+from grader.settings import NO_TOPIC_MODULES, TARGET_HIDES_A_MODULE, TARGET_IS_A_FILE
 from grader.topics import all_topics, topic_ids
-from tests.conftest import HOSTILE, validate
+from tests.conftest import HOSTILE, validate, words_of
 
 
 def invoke(*args):
@@ -129,21 +130,21 @@ def test_unknown_topic_suggests_the_closest_one():
 def test_target_that_is_a_file():
     result = invoke("--target", str(HOSTILE / "import_raises" / "pool_map.py"))
     assert result.exit_code == 2
-    assert "is a file, not a folder" in result.output and "no such folder" not in result.output
+    assert words_of(TARGET_IS_A_FILE) in result.output and "no such folder" not in result.output
 
 
 def test_target_without_any_topic_module_is_refused_before_grading(monkeypatch):
     monkeypatch.setattr(cli, "run_topic", never_grade)
     result = invoke("--target", str(HOSTILE / "missing_module"))
     assert result.exit_code == 2
-    assert "holds none of the topic modules" in result.output
+    assert words_of(NO_TOPIC_MODULES) in result.output
     assert "pool_map.py" in result.output and "git checkout" not in result.output
 
 
 def test_target_named_like_a_standard_module(tmp_path):
     (tmp_path / "json").mkdir()
     result = invoke("--target", str(tmp_path / "json"))
-    assert result.exit_code == 2 and "would hide that module" in result.output
+    assert result.exit_code == 2 and words_of(TARGET_HIDES_A_MODULE) in result.output
 
 
 def _file_in_the_way(tmp_path):
@@ -159,7 +160,7 @@ def _read_only_folder(tmp_path):
 
 UNWRITABLE = [pytest.param(_file_in_the_way, id="file_in_the_way"),
               pytest.param(lambda tmp_path: (tmp_path, "is a directory"), id="a_folder"),
-              pytest.param(lambda tmp_path: (Path("/proc/card.json"), "cannot be written there"),
+              pytest.param(lambda tmp_path: (Path("/proc/card.json"), words_of(cli.JSON_NOT_WRITABLE)),
                            id="proc", marks=pytest.mark.skipif(not sys.platform.startswith("linux"),
                                                                reason="Linux only")),
               pytest.param(_read_only_folder, id="read_only_folder",

@@ -7,10 +7,11 @@ from click.testing import CliRunner
 
 import grader.topics
 from grader.student import topic_param
-from grader.student.hint_command import hint
+from grader.student.hint_command import FORGOTTEN, RECORD_NOT_WRITTEN, RESET_WITH_ALL, hint
 from grader.student.hint_record import RECORD_PATH, HintRecordError, read_shown, write_shown
 from grader.student.hints import format_all, next_hint, tied_hints
 from grader.topics import Hint, Topic
+from tests.conftest import words_of
 
 DEMO = Topic(id="demo", title="A demo", section="s", points=10, deadline_s=60, hints=(
     Hint("First, a general hint."),
@@ -118,14 +119,14 @@ def test_all_shows_every_hint_marked_and_records_them_as_seen(in_tmp):
 def test_reset_forgets_the_hints_shown_for_that_topic_only(in_tmp):
     write_shown({"demo": {1, 2}, "other": {1}}, in_tmp / RECORD_PATH)
     result = ask("demo", "--reset")
-    assert result.exit_code == 0 and "starts again from the first" in result.output
+    assert result.exit_code == 0 and FORGOTTEN.format(id="demo") in result.output
     assert read_shown(in_tmp / RECORD_PATH) == {"other": {1}}
     assert ask("demo").output.startswith("Hint 1 of 4")
 
 
 def test_reset_and_all_together_is_a_usage_error(in_tmp):
     result = ask("demo", "--reset", "--all")
-    assert result.exit_code == 2 and "do not go together" in result.output
+    assert result.exit_code == 2 and RESET_WITH_ALL in result.output
 
 
 @pytest.mark.parametrize("content", ["{broken", '{"shown": {"demo": "1,2"}}', "[]",
@@ -151,7 +152,7 @@ def test_a_record_that_cannot_be_written_still_shows_the_hint(in_tmp):
     (in_tmp / ".grade").write_text("a file where the folder should be")
     result = ask("demo")
     assert result.exit_code == 0 and result.stdout.startswith("Hint 1 of 4")
-    assert "could not be recorded" in result.stderr
+    assert words_of(RECORD_NOT_WRITTEN) in result.stderr.replace("\n", " ")
 
 
 def test_a_corrupt_scorecard_is_named_and_hints_come_in_order(in_tmp):
