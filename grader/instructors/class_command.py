@@ -56,7 +56,7 @@ def graded_already(card_path: Path, commit: str | None) -> bool:
 def remaining(durations: list[float], left: int) -> str:
     """The time the students left will take, at the median so far, in words."""
     if not durations or not left:
-        return "-"
+        return "no time"
     seconds = statistics.median(durations) * left
     if seconds < 60:
         return f"{seconds:.0f} s"
@@ -136,8 +136,9 @@ def grade_class(ctx: click.Context, checkouts: Path, out_dir: Path, suites: Path
             reason = (done.stderr.strip().splitlines() or ["no scorecard written"])[-1]
             click.echo(f" no scorecard (exit {done.returncode}: {reason})")
             continue
-        click.echo(f" {durations[-1]:.0f} s; about "
-                   f"{remaining(durations, len(students) - number)} left")
+        left = len(students) - number
+        click.echo(f" {durations[-1]:.0f} s" + (f"; about {remaining(durations, left)} left"
+                                                 if left else ""))
     per_student = (f"{statistics.median(durations):.0f} s per student (median of "
                    f"{len(durations)})" if durations else "nobody graded this time")
     click.echo(f"Graded {len(durations) - failed}, kept {skipped}, without a scorecard {failed}: "
