@@ -225,7 +225,8 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
         sys.exit(EXIT_SCORECARD_NOT_WRITTEN)
     percent = 100 * scorecard["score"] / scorecard["max_score"] if scorecard["max_score"] else 0
     if settings.fail_under is not None and percent < settings.fail_under:
-        click.echo(f"Score {percent:.0f}% is below --fail-under {settings.fail_under:g}%.", err=True)
+        click.echo(f"Score {percent:.0f}% is below --fail-under {settings.fail_under:g}%.",
+                   err=True)
         sys.exit(EXIT_BELOW_FAIL_UNDER)
 
 

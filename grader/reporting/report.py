@@ -71,7 +71,8 @@ def _threshold_reason(metrics: dict, possible: float) -> str:
         return ""
     if metrics.get("threshold_basis") == "ideal":
         share = metrics.get("ideal_efficiency")
-        part = f"{share:.0%} of the gain that {possible:g}x would give" if share else "the most asked"
+        part = (f"{share:.0%} of the gain that {possible:g}x would give" if share
+                else "the most asked")
         return f": {part} (the kit's own run reached {reference:.2f}x beside yours)"
     share = metrics.get("relative_to_reference")
     part = f"{share:.0%} of" if share else "set by"
@@ -143,7 +144,8 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
         lines.append(paint(f"{topic['id']:<16} {topic['score']:>3}/{topic['max_score']:<3} "
                            f"{topic['status']:<12}", topic["status"], bold=True) + f" {topic['title']}")
         if topic["status"] == "not_started":
-            # The message is the same for every topic not started: said once.
+            # Only the first says its first step: it is the topic to do next, and a first run
+            # would otherwise print a paragraph for every topic.
             not_started += 1
             if not_started == 1:
                 lines.extend(_wrap(topic["message"], "    "))
