@@ -53,3 +53,26 @@ def test_a_class_is_graded_in_turn_then_collected_and_a_second_run_keeps_what_is
     again = run_class()
     assert "already graded at this commit, kept" in again.output
     assert "Graded 0, kept 2" in again.output
+
+
+@pytest.mark.slow
+def test_a_checkout_that_cannot_be_graded_is_named_and_the_others_still_are(tmp_path):
+    (tmp_path / "checkouts" / "empty").mkdir(parents=True)
+    checkout(tmp_path / "checkouts" / "grace", solved=True)
+    result = CliRunner().invoke(main, ["class", str(tmp_path / "checkouts"), "--out",
+                                       str(tmp_path / "out"), "--topics", "shared_values"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("[1/2] empty"))
+    assert "no scorecard (exit 2:" in line and "holds none of the topic modules" in line
+    assert "Graded 1, kept 0, without a scorecard 1" in result.output
+    rows = list(csv.DictReader((tmp_path / "out" / "gradebook.csv").open()))
+    assert [row["student"] for row in rows] == ["grace"]
+
+
+def test_the_time_left_is_said_in_words():
+    from grader.instructors.class_command import remaining
+    assert remaining([30.0, 40.0], 1) == "35 s"
+    assert remaining([40.0], 200) == "2 h 13 min"
+    assert remaining([40.0], 3) == "2 min"
+    assert remaining([], 3) == remaining([40.0], 0) == "no time"
