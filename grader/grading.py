@@ -26,7 +26,9 @@ from grader.reporting.history import first_not_passed, record_run, target_of
 from grader.settings import (Settings, SettingsError, require_topic_modules, resolve_cpus,
                              resolve_selection, resolve_start_method, resolve_suites,
                              resolve_target)
-from grader.topics import all_topics, get_topic, topic_ids, unknown_topic_message
+from grader.needs import unmet
+from grader.topics import (LESSON, all_topics, get_topic, topic_ids, topics_of_track, tracks,
+                           unknown_topic_message)
 
 # Exit statuses besides 0 (graded) and click's 2 (usage error); the command's help lists them.
 EXIT_BELOW_FAIL_UNDER = 1
@@ -36,6 +38,10 @@ SUITE_KEPT_PRIVATE = (
     "Not graded here: your instructor keeps this topic's checks and runs them when grading, so "
     "it counts in neither your score nor its maximum here. Work through the exercise and its "
     "examples; `grade list` shows the other topics."
+)
+NOT_AVAILABLE = (
+    "Not available on this Python: the topic needs {needs}. It counts in neither your score "
+    "nor its maximum here; grade it where it can run."
 )
 JSON_NOT_WRITABLE = (
     "--json {path}: a scorecard cannot be written there ({reason}). Give a path in a folder "
@@ -63,14 +69,18 @@ class GradeCommand(click.Command):
             formatter.write_dl([(topic.id, topic.title) for topic in all_topics()])
 
 
-def choose_topics(names: tuple[str, ...], commands: list[str] = ()):
-    """The topics named, in lesson order (all of them when none is); a usage error names any
-    unknown one with the closest topic or command."""
+def choose_topics(names: tuple[str, ...], commands: list[str] = (), track: str | None = None):
+    """The topics named, in their order; else those of the track (the lesson when none is
+    named). A usage error names any unknown topic with the closest topic or command."""
     unknown = [name for name in names if name not in topic_ids()]
     if unknown:
         raise click.UsageError(unknown_topic_message(unknown, list(commands)))
+    if names and track:
+        raise click.UsageError("Name topics or a --track, not both: a track is its topics.")
+    if track and track not in tracks():
+        raise click.UsageError(f"--track {track}: the kit's tracks are {', '.join(tracks())}.")
     if not names:
-        return all_topics()
+        return topics_of_track(track or LESSON)
     return tuple(get_topic(name) for name in topic_ids() if name in names)
 
 
@@ -91,9 +101,13 @@ def checks_asked_for(topics: tuple[str, ...], checks: tuple[str, ...]) -> dict[s
 
 
 def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
+    lacking = unmet(topic.needs)
+    if lacking:
+        return TopicRun(topic=topic, checks=(), problem="not_available", counts=False,
+                        message=NOT_AVAILABLE.format(needs="; ".join(lacking)))
     if not settings.suite_path(topic).is_file():
         return TopicRun(topic=topic, checks=(), problem="not_graded", message=SUITE_KEPT_PRIVATE,
-                        kept_by_instructor=True)
+                        counts=False)
     try:
         return run_topic(topic, settings, on_progress=progress.check_running)
     except Exception as error:  # noqa: BLE001 - a grader bug must not lose the other topics
@@ -147,13 +161,16 @@ def _grade_one(topic, settings: Settings, progress: ProgressLine) -> TopicRun:
 @click.option("--check", "checks", multiple=True, metavar="NAME",
               help="Run only this check of the one TOPIC named (repeat for several); "
                    "`TOPIC::NAME` as a topic does the same.")
+@click.option("--track", metavar="NAME",
+              help="Grade the topics of this track (default: the lesson's, when no TOPIC is "
+                   "named).")
 @click.option("-x", "--exitfirst", is_flag=True,
               help="Stop at the first check that does not pass; later checks and topics are "
                    "not run.")
 @click.pass_context
 def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeout, deadline, cpus,
           verbose, suites, student, gradescope, visibility_file, junit, summary, checks,
-          exitfirst):
+          track, exitfirst):
     """Grade the multiprocessing exercises and write a JSON scorecard.
 
     Grades every TOPIC named, in lesson order, or all of them when none is named. The exit
@@ -164,7 +181,7 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
     root = ctx.find_root().command
     commands = list(root.commands) if isinstance(root, click.Group) else []
     topic_checks = checks_asked_for(topics, checks)
-    chosen = choose_topics(tuple(name.split("::")[0] for name in topics), commands)
+    chosen = choose_topics(tuple(name.split("::")[0] for name in topics), commands, track)
     try:
         settings = Settings(
             topics=chosen, target=resolve_target(target), json_path=json_path,
@@ -216,8 +233,12 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
         record_run(scorecard)
     click.echo(report.render(scorecard, str(settings.json_path), write_error,
                              colour=report.use_colour(sys.stdout)))
-    gradable = [topic.id for topic in all_topics() if not topic.kept_by_instructor]
-    click.echo(report.next_step(first_not_passed(target_of(scorecard), gradable)))
+    # The next topic is one of the tracks graded that can be graded here.
+    graded_tracks = {topic.track for topic in settings.topics}
+    gradable = [topic.id for topic in all_topics() if topic.track in graded_tracks
+                and not topic.kept_by_instructor and not unmet(topic.needs)]
+    if gradable:
+        click.echo(report.next_step(first_not_passed(target_of(scorecard), gradable)))
 
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from grader.needs import is_need
+
 TOPICS_FILE = Path(__file__).with_name("topics.toml")
 SUITES_DIR = Path(__file__).with_name("suites")
 
 _REQUIRED = {"id", "title", "section", "points", "deadline_s", "hints"}
 # private_suite = true: a class release leaves this topic's suite out; the instructor grades it.
-_OPTIONAL = {"private_suite"}
+# track: the lesson's topics are graded by default, another track's when asked for.
+# needs: what the topic needs of the Python that grades it (grader.needs).
+_OPTIONAL = {"private_suite", "track", "needs"}
+LESSON = "lesson"
 _HINT_KEYS = {"text", "check"}
 
 
@@ -37,6 +42,8 @@ class Topic:
     # In the order of topics.toml, so that hints can be given one after another.
     hints: tuple[Hint, ...]
     private_suite: bool = False
+    track: str = LESSON
+    needs: tuple[str, ...] = ()
 
     def hint_for(self, failing_check: str | None) -> str | None:
         """The hint about this check, else the first general hint; None when there is neither."""
@@ -98,9 +105,17 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
                 f"{source}: topic #{index} ({entry.get('id', '?')}): unknown keys "
                 f"{sorted(keys - _REQUIRED - _OPTIONAL)}, missing keys {sorted(_REQUIRED - keys)}"
             )
+        where = f"{source}: topic #{index} ({entry['id']})"
         if not isinstance(entry.get("private_suite", False), bool):
-            raise TopicsFileError(f"{source}: topic #{index} ({entry['id']}): private_suite is "
-                                  f"true or false, not {entry['private_suite']!r}")
+            raise TopicsFileError(f"{where}: private_suite is true or false, not "
+                                  f"{entry['private_suite']!r}")
+        track, needs = entry.get("track", LESSON), entry.get("needs", [])
+        if not isinstance(track, str) or not track.isidentifier():
+            raise TopicsFileError(f"{where}: track is a name such as \"modern\", not {track!r}")
+        if not isinstance(needs, list) or not all(isinstance(n, str) and is_need(n)
+                                                   for n in needs):
+            raise TopicsFileError(f"{where}: needs is a list of \"python>=3.14\", "
+                                  f"\"free-threaded\" or \"module:<name>\", not {needs!r}")
         topics.append(
             Topic(
                 id=entry["id"],
@@ -108,8 +123,10 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
                 section=entry["section"],
                 points=int(entry["points"]),
                 deadline_s=float(entry["deadline_s"]),
-                hints=parse_hints(entry["hints"], f"{source}: topic #{index} ({entry['id']})"),
+                hints=parse_hints(entry["hints"], where),
                 private_suite=entry.get("private_suite", False),
+                track=track,
+                needs=tuple(needs),
             )
         )
     ids = [topic.id for topic in topics]
@@ -121,8 +138,18 @@ def parse_topics(text: str, source: str = str(TOPICS_FILE)) -> tuple[Topic, ...]
 
 @cache
 def all_topics() -> tuple[Topic, ...]:
-    """Every topic of the kit, in lesson order."""
+    """Every topic of the kit, of every track, in the order of topics.toml."""
     return parse_topics(TOPICS_FILE.read_text(encoding="utf-8"))
+
+
+def tracks() -> list[str]:
+    """The tracks of the kit's topics, the lesson first, then in the order they appear."""
+    return list(dict.fromkeys([LESSON, *(topic.track for topic in all_topics())]))
+
+
+def topics_of_track(track: str) -> tuple[Topic, ...]:
+    """The topics of one track, in their order."""
+    return tuple(topic for topic in all_topics() if topic.track == track)
 
 
 def topic_ids() -> list[str]:

@@ -205,7 +205,7 @@ def _flags_section(students: list[Student]) -> str:
 
 
 def _cell(topic: dict, points: int) -> str:
-    if topic["status"] == "not_graded":
+    if topic["status"] in ("not_graded", "not_available"):
         return '<td class="number muted" data-sort="-1">-</td>'
     score = topic["score"]
     grade = "good" if topic["status"] == "passed" else "fair" if score > 0 else "poor"

@@ -175,7 +175,7 @@ def _topic_case(suite: ET.Element, topic: dict, file: str) -> str | None:
     if status in ("error", "timeout"):
         _outcome_element(case, "error", topic["message"], status, body)
         return "errors"
-    if status == "not_graded":
+    if status in ("not_graded", "not_available"):
         ET.SubElement(case, "skipped", message=printable(topic["message"])).text = body
         return "skipped"
     if status != "passed":
@@ -237,7 +237,7 @@ def _failing_lines(topic: dict) -> list[str]:
     """A line per failing message of the topic: checks that failed alike (a module that did not
     import fails them all) share one line."""
     name = f"**{markdown_text(topic['id'])}**"
-    if not topic["checks"] or topic["status"] in ("not_started", "not_graded"):
+    if not topic["checks"] or topic["status"] in ("not_started", "not_graded", "not_available"):
         return [f"- {name} ({topic['status']}): {markdown_text(topic['message'])}"]
     alike: dict[str, list[dict]] = {}
     for check in topic["checks"]:

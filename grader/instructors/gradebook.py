@@ -182,7 +182,8 @@ def card_flags(card: dict, reference: Reference, signature: str) -> dict[str, st
     """The flags this scorecard raises against the reference, each with its reason."""
     flags = {}
     integrity = card["integrity"]
-    graded = [t["id"] for t in card["topics"] if t["status"] != "not_graded"]
+    graded = [t["id"] for t in card["topics"]
+              if t["status"] not in ("not_graded", "not_available")]
     digest = integrity.get("grader")
     if digest != reference.grader_digest:
         flags[GRADER_EDITED] = "digest differs" if digest else "no grader digest in the scorecard"

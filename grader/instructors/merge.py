@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from grader.topics import Topic, all_topics
+from grader.topics import LESSON, Topic, topics_of_track
 
 PICKS = ("best", "latest")
 
@@ -29,8 +29,8 @@ class Policy:
 
     @property
     def course(self) -> tuple[Topic, ...]:
-        """The topics the course counts: those named, else every topic of the kit."""
-        return self.topics or all_topics()
+        """The topics the course counts: those named, else the lesson's."""
+        return self.topics or topics_of_track(LESSON)
 
     @property
     def max_score(self) -> int:
@@ -77,7 +77,7 @@ def merge(cards: list[tuple[str, dict]], policy: Policy) -> dict[str, Pick]:
         if card.get("focus") or (policy.before is not None and at >= policy.before):
             continue
         for topic in card["topics"]:
-            if topic["id"] not in course or topic["status"] == "not_graded":
+            if topic["id"] not in course or topic["status"] in ("not_graded", "not_available"):
                 continue
             pick = Pick(topic, card, path, at)
             known = chosen.get(topic["id"])

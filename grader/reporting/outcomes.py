@@ -123,8 +123,9 @@ class TopicRun:
     duration_s: float = 0.0
     leftovers: tuple[str, ...] = ()
     log_tail: str = ""
-    # The instructor keeps this topic's suite: it is graded elsewhere, and counts nowhere here.
-    kept_by_instructor: bool = False
+    # False when the topic counts in neither score nor maximum here: the instructor keeps its
+    # suite, or this Python cannot run it.
+    counts: bool = True
 
 
 @dataclass(frozen=True)

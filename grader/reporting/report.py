@@ -14,7 +14,8 @@ import click
 MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT",
          "skipped": "skip"}
 COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow",
-           "skipped": "bright_black", "not_started": "bright_black", "not_graded": "bright_black"}
+           "skipped": "bright_black", "not_started": "bright_black", "not_graded": "bright_black",
+           "not_available": "bright_black"}
 WIDTH = 100
 BAR_WIDTH = 10
 # Below this share of CPU time the tasks were starved, and the raw timings mislead.
@@ -119,6 +120,11 @@ def closing_line(scorecard: dict, json_path: str, write_error: str | None = None
     total, most = scorecard["score"], scorecard["max_score"]
     percent = 100 * total / most if most else 0.0
     line = f"Total {total}/{most} ({percent:.0f}%). "
+    tracks = scorecard.get("tracks") or {}
+    if len(tracks) > 1:
+        line = (f"Total {total}/{most} ({percent:.0f}%): "
+                + ", ".join(f"{name} {t['score']}/{t['max_score']}" for name, t in tracks.items())
+                + ". ")
     if scorecard["interrupted"]:
         not_graded = [t["id"] for t in scorecard["topics"] if t["status"] == "not_graded"]
         line = INTERRUPTED.format(not_graded=", ".join(not_graded)) + line
@@ -150,7 +156,7 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
             if not_started == 1:
                 lines.extend(_wrap(topic["message"], "    "))
             continue
-        if topic["status"] == "not_graded":
+        if topic["status"] in ("not_graded", "not_available"):
             # Said once: every topic an interrupted run never reached has the same message.
             if topic["message"] not in said:
                 lines.extend(_wrap(topic["message"], "    "))

@@ -21,7 +21,7 @@ from grader.reporting.verdicts import NOT_STARTED_PREFIX
 from grader.settings import Settings
 from grader.topics import Topic
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 UNKNOWN_STUDENT = {"name": None, "login": None, "repository": None, "commit": None,
                    "source": "unknown"}
@@ -97,9 +97,10 @@ def topic_entry(run: TopicRun, with_output: bool = False) -> dict:
         "id": run.topic.id,
         "title": run.topic.title,
         "section": run.topic.section,
+        "track": run.topic.track,
         "score": sum(c["points"] for c in checks),
         "max_score": (sum(c["max_points"] for c in checks) if checks
-                      else 0 if run.kept_by_instructor else run.topic.points),
+                      else run.topic.points if run.counts else 0),
         "status": status,
         "message": topic_message(run, status),
         "duration_s": run.duration_s,
@@ -121,6 +122,7 @@ def not_graded_entry(topic: Topic, message: str = NOT_GRADED) -> dict:
         "id": topic.id,
         "title": topic.title,
         "section": topic.section,
+        "track": topic.track,
         "score": 0,
         "max_score": topic.points,
         "status": "not_graded",
@@ -168,6 +170,16 @@ def focus(settings: Settings) -> dict | None:
             "exitfirst": settings.exitfirst}
 
 
+def track_totals(topics: list[dict]) -> dict[str, dict]:
+    """Each track's own total over these topic entries, in the order the tracks appear."""
+    totals: dict[str, dict] = {}
+    for topic in topics:
+        total = totals.setdefault(topic.get("track", "lesson"), {"score": 0, "max_score": 0})
+        total["score"] += topic["score"]
+        total["max_score"] += topic["max_score"]
+    return totals
+
+
 def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
                     duration_s: float, interrupted: bool = False, student: dict | None = None,
                     stopped_early: bool = False) -> dict:
@@ -196,6 +208,7 @@ def build_scorecard(runs: list[TopicRun], settings: Settings, generated_at: str,
         "focus": focus(settings),
         "score": sum(t["score"] for t in topics),
         "max_score": sum(t["max_score"] for t in topics),
+        "tracks": track_totals(topics),
         "topics": topics,
         "integrity": integrity(runs, settings),
     }
