@@ -36,12 +36,13 @@ def grader_files(grader_dir: Path = GRADER_DIR) -> list[Path]:
                   and path.suffix not in (".pyc", ".pyo"))
 
 
-# Of topics.toml, what decides a grade: the topics, their points and their deadlines. Titles,
+# Of topics.toml, what decides a grade: the topics, their points, deadlines, tracks and needs
+# (which decide whether a topic is graded here at all). Titles,
 # hints and which suites the instructor keeps private change no verdict, and a release strips
 # the private topics' hints: hashing the file's bytes would call every earlier scorecard
 # "grader edited" once a topic is marked private.
 TOPICS_FILE = "topics.toml"
-GRADING_KEYS = ("id", "points", "deadline_s")
+GRADING_KEYS = ("id", "points", "deadline_s", "track", "needs")
 
 
 def _hashed_bytes(path: Path) -> bytes:
@@ -57,7 +58,7 @@ def _hashed_bytes(path: Path) -> bytes:
 
 def grader_digest(grader_dir: Path = GRADER_DIR) -> str:
     """One SHA-256 over the grader's files: their paths within the package and their bytes (of
-    topics.toml, the topics' ids, points and deadlines)."""
+    topics.toml, what decides a grade: see GRADING_KEYS)."""
     digest = hashlib.sha256()
     for path in grader_files(grader_dir):
         digest.update(path.relative_to(grader_dir).as_posix().encode("utf-8") + b"\0")
