@@ -37,10 +37,10 @@ def grader_files(grader_dir: Path = GRADER_DIR) -> list[Path]:
 
 
 # Of topics.toml, what decides a grade: the topics, their points, deadlines, tracks and needs
-# (which decide whether a topic is graded here at all). Titles,
-# hints and which suites the instructor keeps private change no verdict, and a release strips
-# the private topics' hints: hashing the file's bytes would call every earlier scorecard
-# "grader edited" once a topic is marked private.
+# (which decide whether a topic is graded here at all). Titles, hints and which suites the
+# instructor keeps private change no verdict, and a release strips the private topics' hints:
+# hashing the file's bytes would call every earlier scorecard "grader edited" once a topic is
+# marked private.
 TOPICS_FILE = "topics.toml"
 GRADING_KEYS = ("id", "points", "deadline_s", "track", "needs")
 
