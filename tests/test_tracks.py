@@ -89,3 +89,16 @@ def test_a_topic_this_python_cannot_run_is_not_available_and_counts_nowhere(tmp_
 def test_a_track_asked_for_wrongly_is_a_usage_error(args, words):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and words in result.output
+
+
+def test_grade_list_shows_one_track(tmp_path, monkeypatch):
+    from grader.student.list_command import list_topics
+    lesson = get_topic("pool_map")
+    modern = replace(get_topic("shared_values"), id="later", track="modern")
+    monkeypatch.setattr(topics, "all_topics", lambda: (lesson, modern))
+    card = tmp_path / "scorecard.json"
+    shown = CliRunner().invoke(list_topics, ["--json", str(card)])
+    assert " pool_map " in shown.output and " later " not in shown.output
+    shown = CliRunner().invoke(list_topics, ["--json", str(card), "--track", "modern"])
+    assert " later " in shown.output and " pool_map " not in shown.output
+    assert CliRunner().invoke(list_topics, ["--track", "nosuch"]).exit_code == 2

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.reporting.history import RESET, read_history, target_of
-from grader.topics import Topic, all_topics
+from grader.topics import LESSON, Topic, topics_of_track
 
 NO_SCORECARD = (
     "No scorecard at {path} yet: nothing has been graded. Run `grade` to grade every topic, or "
@@ -127,13 +127,13 @@ def next_topic(topics: tuple[Topic, ...], results: dict[str, TopicResult],
 
 
 def current_topic(path: Path, target: Path) -> Topic:
-    """The topic to work on now: the first, in lesson order, that the folder's last run did not
-    pass and that can be graded here; the first topic when there is no last run, or when every
-    topic passes."""
+    """The topic to work on now: the first of the lesson, in its order, that the folder's last
+    run did not pass and that can be graded here; the lesson's first topic when there is no last
+    run, or when every topic passes."""
     try:
         results = last_results(path, target)
     except LastRunError:
         results = {}
-    topics = all_topics()
+    topics = topics_of_track(LESSON)
     kept = frozenset(topic.id for topic in topics if topic.kept_by_instructor)
     return next_topic(topics, results, kept) or topics[0]

@@ -9,16 +9,18 @@ import click
 from grader.settings import SettingsError, resolve_target
 from grader.student.last_run import LastRunError, last_results
 from grader.student.progress_table import render_progress
-from grader.topics import all_topics
+from grader.topics import LESSON, topics_of_track, tracks
 
 
 @click.command("list")
 @click.option("--target", default="exercises", show_default=True, metavar="PATH",
               help="The folder of topic modules whose scores to show: exercises, or a path.")
+@click.option("--track", default=LESSON, show_default=True, metavar="NAME",
+              help="The track whose topics to show.")
 @click.option("--json", "json_path", default="scorecard.json", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The scorecard of your last `grade` run, where the scores are read from.")
-def list_topics(target: str, json_path: Path) -> None:
+def list_topics(target: str, track: str, json_path: Path) -> None:
     """Show each topic's last score, your progress and the topic to do next.
 
     Topics come in lesson order, with the scores of the last scorecard: nothing is graded
@@ -33,6 +35,8 @@ def list_topics(target: str, json_path: Path) -> None:
     except LastRunError as error:
         click.echo(f"{error} Until then every topic shows 0.", err=True)
         results = {}
-    topics = all_topics()
+    if track not in tracks():
+        raise click.UsageError(f"--track {track}: the kit's tracks are {', '.join(tracks())}.")
+    topics = topics_of_track(track)
     kept = frozenset(topic.id for topic in topics if topic.kept_by_instructor)
     click.echo(render_progress(topics, results, kept))
