@@ -28,7 +28,7 @@ from grader.settings import (Settings, SettingsError, require_topic_modules, res
                              resolve_target)
 from grader.needs import unmet
 from grader.topics import (LESSON, all_topics, get_topic, topic_ids, topics_of_track, tracks,
-                           unknown_topic_message)
+                           unknown_topic_message, unknown_track_message)
 
 # Exit statuses besides 0 (graded) and click's 2 (usage error); the command's help lists them.
 EXIT_BELOW_FAIL_UNDER = 1
@@ -78,7 +78,7 @@ def choose_topics(names: tuple[str, ...], commands: list[str] = (), track: str |
     if names and track:
         raise click.UsageError("Name topics or a --track, not both: a track is its topics.")
     if track and track not in tracks():
-        raise click.UsageError(f"--track {track}: the kit's tracks are {', '.join(tracks())}.")
+        raise click.UsageError(unknown_track_message(track))
     if not names:
         return topics_of_track(track or LESSON)
     return tuple(get_topic(name) for name in topic_ids() if name in names)

@@ -147,6 +147,11 @@ def tracks() -> list[str]:
     return list(dict.fromkeys([LESSON, *(topic.track for topic in all_topics())]))
 
 
+def unknown_track_message(track: str) -> str:
+    """What to say about a --track that names no track of the kit."""
+    return f"--track {track}: the kit's tracks are {', '.join(tracks())}."
+
+
 def topics_of_track(track: str) -> tuple[Topic, ...]:
     """The topics of one track, in their order."""
     return tuple(topic for topic in all_topics() if topic.track == track)

@@ -9,7 +9,7 @@ import click
 from grader.settings import SettingsError, resolve_target
 from grader.student.last_run import LastRunError, last_results
 from grader.student.progress_table import render_progress
-from grader.topics import LESSON, topics_of_track, tracks
+from grader.topics import LESSON, topics_of_track, tracks, unknown_track_message
 
 
 @click.command("list")
@@ -36,7 +36,7 @@ def list_topics(target: str, track: str, json_path: Path) -> None:
         click.echo(f"{error} Until then every topic shows 0.", err=True)
         results = {}
     if track not in tracks():
-        raise click.UsageError(f"--track {track}: the kit's tracks are {', '.join(tracks())}.")
+        raise click.UsageError(unknown_track_message(track))
     topics = topics_of_track(track)
     kept = frozenset(topic.id for topic in topics if topic.kept_by_instructor)
     click.echo(render_progress(topics, results, kept))
