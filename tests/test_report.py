@@ -76,13 +76,13 @@ def test_race_line_counts_what_was_lost():
     assert race_line({}) is None
 
 
-def test_the_grade_command_prints_no_colour_into_a_pipe(monkeypatch):
+def test_the_grade_command_prints_no_colour_into_a_pipe(monkeypatch, tmp_path):
     from grader import grading
     from grader.cli import main
     from tests.test_cli import passing_run
     monkeypatch.setattr(grading, "run_topic", passing_run)
-    with CliRunner().isolated_filesystem():
-        result = CliRunner().invoke(main, ["pool_map", "--target", str(KIT_ROOT / "solutions")])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["pool_map", "--target", str(KIT_ROOT / "solutions")])
     assert result.exit_code == 0 and "Total 10/10" in result.output
     assert ANSI not in result.output
 
