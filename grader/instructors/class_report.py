@@ -14,6 +14,7 @@ from html import escape
 
 from grader.instructors import charts
 from grader.instructors.gradebook import FLAG_MEANINGS, FLAGS, Reference, Student, topic_columns
+from grader.reporting.scorecard import NOT_A_RESULT
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _flags_section(students: list[Student]) -> str:
 
 
 def _cell(topic: dict, points: int) -> str:
-    if topic["status"] in ("not_graded", "not_available"):
+    if topic["status"] in NOT_A_RESULT:
         return '<td class="number muted" data-sort="-1">-</td>'
     score = topic["score"]
     grade = "good" if topic["status"] == "passed" else "fair" if score > 0 else "poor"

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from grader.instructors.gradescope_visibility import Visibility
+from grader.reporting.scorecard import NOT_A_RESULT
 from grader.topics import all_topics
 
 FAILING = ("failed", "error", "timeout")
@@ -175,7 +176,7 @@ def _topic_case(suite: ET.Element, topic: dict, file: str) -> str | None:
     if status in ("error", "timeout"):
         _outcome_element(case, "error", topic["message"], status, body)
         return "errors"
-    if status in ("not_graded", "not_available"):
+    if status in NOT_A_RESULT:
         ET.SubElement(case, "skipped", message=printable(topic["message"])).text = body
         return "skipped"
     if status != "passed":
@@ -237,7 +238,7 @@ def _failing_lines(topic: dict) -> list[str]:
     """A line per failing message of the topic: checks that failed alike (a module that did not
     import fails them all) share one line."""
     name = f"**{markdown_text(topic['id'])}**"
-    if not topic["checks"] or topic["status"] in ("not_started", "not_graded", "not_available"):
+    if not topic["checks"] or topic["status"] in ("not_started", *NOT_A_RESULT):
         return [f"- {name} ({topic['status']}): {markdown_text(topic['message'])}"]
     alike: dict[str, list[dict]] = {}
     for check in topic["checks"]:

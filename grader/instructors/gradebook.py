@@ -20,6 +20,7 @@ from grader.instructors.merge import Pick, Policy, merge
 from grader.instructors.scorecard_files import Loaded, generated_time
 from grader.instructors.signing import signature_state, signing_key
 from grader.reporting.integrity import grader_digest, sha256_of, suite_digests
+from grader.reporting.scorecard import NOT_A_RESULT
 from grader.topics import SUITES_DIR, topic_ids
 
 KIT_SOLUTIONS = Path(__file__).resolve().parent.parent.parent / "solutions"
@@ -141,10 +142,15 @@ class Student:
         states = {card.signature for card in self.cards}
         return next((state for state in SIGNATURE_ORDER if state in states), "unsigned")
 
+    def topic_scores(self) -> list[int]:
+        """The score counted for each course topic, in order: 0 where none counted, and never
+        more than the topic's points in this kit."""
+        return [min(self.picks[t.id].topic["score"], t.points) if t.id in self.picks else 0
+                for t in self.policy.course]
+
     @property
     def score(self) -> int:
-        return sum(min(self.picks[t.id].topic["score"], t.points) for t in self.policy.course
-                   if t.id in self.picks)
+        return sum(self.topic_scores())
 
     @property
     def card(self) -> dict:
@@ -182,8 +188,7 @@ def card_flags(card: dict, reference: Reference, signature: str) -> dict[str, st
     """The flags this scorecard raises against the reference, each with its reason."""
     flags = {}
     integrity = card["integrity"]
-    graded = [t["id"] for t in card["topics"]
-              if t["status"] not in ("not_graded", "not_available")]
+    graded = [t["id"] for t in card["topics"] if t["status"] not in NOT_A_RESULT]
     digest = integrity.get("grader")
     if digest != reference.grader_digest:
         flags[GRADER_EDITED] = "digest differs" if digest else "no grader digest in the scorecard"

@@ -72,10 +72,7 @@ def read_roster(path: Path) -> list[Enrolled]:
 
 
 def _scores(student: Student | None, policy: Policy) -> list[int]:
-    if student is None:
-        return [0] * len(policy.course)
-    return [min(student.picks[t.id].topic["score"], t.points) if t.id in student.picks else 0
-            for t in policy.course]
+    return student.topic_scores() if student is not None else [0] * len(policy.course)
 
 
 def _by_login(students: list[Student]) -> dict[str, Student]:

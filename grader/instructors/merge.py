@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from grader.reporting.scorecard import NOT_A_RESULT
 from grader.topics import LESSON, Topic, topics_of_track
 
 PICKS = ("best", "latest")
@@ -77,7 +78,7 @@ def merge(cards: list[tuple[str, dict]], policy: Policy) -> dict[str, Pick]:
         if card.get("focus") or (policy.before is not None and at >= policy.before):
             continue
         for topic in card["topics"]:
-            if topic["id"] not in course or topic["status"] in ("not_graded", "not_available"):
+            if topic["id"] not in course or topic["status"] in NOT_A_RESULT:
                 continue
             pick = Pick(topic, card, path, at)
             known = chosen.get(topic["id"])

@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.reporting.scorecard import write_atomically
+from grader.reporting.scorecard import NOT_A_RESULT, write_atomically
 
 HISTORY_PATH = Path(".grade") / "last-results.json"
 VERSION = 2
-# Statuses that say nothing about the student's code: the topic was not graded in that run.
-NOT_A_RESULT = ("not_graded", "not_available")
 # The status recorded for a topic whose file was put back to the stub: no result until graded.
 RESET = "reset"
 

@@ -11,6 +11,8 @@ import textwrap
 
 import click
 
+from grader.reporting.scorecard import NOT_A_RESULT
+
 MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT",
          "skipped": "skip"}
 COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow",
@@ -156,7 +158,7 @@ def render(scorecard: dict, json_path: str, write_error: str | None = None,
             if not_started == 1:
                 lines.extend(_wrap(topic["message"], "    "))
             continue
-        if topic["status"] in ("not_graded", "not_available"):
+        if topic["status"] in NOT_A_RESULT:
             # Said once: every topic an interrupted run never reached has the same message.
             if topic["message"] not in said:
                 lines.extend(_wrap(topic["message"], "    "))

@@ -22,6 +22,8 @@ from grader.settings import Settings
 from grader.topics import Topic
 
 SCHEMA_VERSION = "1.6"
+# Statuses that say nothing about the student's code: the topic was not graded in that run.
+NOT_A_RESULT = ("not_graded", "not_available")
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 UNKNOWN_STUDENT = {"name": None, "login": None, "repository": None, "commit": None,
                    "source": "unknown"}
