@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from pathlib import Path
 import psutil
 
 SHM_DIR = Path("/dev/shm")
+# Creating a segment and mapping it are two steps, as are closing and unlinking it: another
+# program's segment can be caught unmapped for an instant, never for this long.
+SEGMENT_SETTLE_S = 0.05
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
@@ -303,6 +307,17 @@ def mapped_elsewhere(names: set[str], ours: set[int] = frozenset()) -> set[str]:
     return found
 
 
+def unclaimed_segments(names: set[str], ours: set[int] = frozenset()) -> set[str]:
+    """The segments among `names` that no running process outside `ours` maps, on two looks
+    SEGMENT_SETTLE_S apart: the ones left behind, which the processes in `ours` may still hold."""
+    unclaimed = names - mapped_elsewhere(names, ours)
+    if not unclaimed:
+        return unclaimed
+    time.sleep(SEGMENT_SETTLE_S)
+    unclaimed = {name for name in unclaimed if (SHM_DIR / name).exists()}
+    return unclaimed - mapped_elsewhere(unclaimed, ours)
+
+
 def remove_segments(names: set[str]) -> list[str]:
     """Unlink these shared-memory segments; return the names that were removed."""
     removed = []
@@ -313,6 +328,39 @@ def remove_segments(names: set[str]) -> list[str]:
         except OSError:
             pass
     return removed
+
+
+# multiprocessing makes its AF_UNIX sockets (a forkserver's, a Manager's) in the temp folder, at
+# pymp-XXXXXXXX/listener-XXXXXXXX under it, and the kernel takes socket paths of at most 104
+# bytes (macOS) or 108 (Linux).
+SOCKET_PATH_MAX = 104
+SOCKET_PATH_UNDER_TEMP = len("/pymp-xxxxxxxx/listener-xxxxxxxx")
+SHORT_PATH_BASE = Path("/tmp")
+
+
+def temp_folder_for_sockets(folder: Path) -> Path:
+    """A path to folder short enough for multiprocessing's sockets inside it: folder itself, or
+    where its path is too long (a macOS temp folder, a test's), a link to it in /tmp.
+
+    remove_short_link(path) removes the link once the folder is no longer used.
+    """
+    if os.name == "nt" or len(os.fsencode(folder)) + SOCKET_PATH_UNDER_TEMP < SOCKET_PATH_MAX:
+        return folder
+    holder = Path(tempfile.mkdtemp(prefix="grade-", dir=SHORT_PATH_BASE))
+    holder.chmod(0o755)  # a student user must pass through it to the folder
+    link = holder / "t"
+    os.symlink(folder, link, target_is_directory=True)
+    return link
+
+
+def remove_short_link(path: Path) -> None:
+    """Undo temp_folder_for_sockets: remove the link it made (nothing when it made none)."""
+    if path.is_symlink() and path.parent.parent == SHORT_PATH_BASE:
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()
+        except OSError:
+            pass
 
 
 def link_directory(source: Path, link: Path) -> None:

@@ -100,3 +100,25 @@ def test_a_crash_is_reported_with_its_signal(student, module):
     with pytest.raises(StudentProcessDied) as died:
         module.crash()
     assert died.value.returncode == -11
+
+
+def test_sockets_work_where_the_scratch_folder_path_is_long(tmp_path):
+    """multiprocessing makes sockets in the temp folder (a forkserver's, a Manager's), and a
+    socket's path has at most 104 bytes on macOS: a long scratch path (macOS's own temp folder
+    is 49 bytes long) must not break them."""
+    from multiprocessing.connection import Listener
+
+    scratch = tmp_path / ("a-long-folder-name-" * 6) / "scratch"
+    scratch.mkdir(parents=True)
+    package = tmp_path / "mine"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    process = StudentProcess(StudentProcessConfig(
+        package="mine", package_dir=package, module="mine", start_method="spawn",
+        scratch=scratch))
+    try:
+        listener = process.make(Listener)  # an AF_UNIX socket where the platform has them
+        assert process.call(len, "still answering") == 15
+        del listener
+    finally:
+        process.stop()

@@ -42,7 +42,7 @@ def call_with_ctrl_c(student, func, *args, ready: Callable[[], bool],
     The press waits until the student's process has said that Ctrl-C would reach the call
     (ctrl_c.call_interruptible), and is never made once the call has ended.
     """
-    folder = Path(tempfile.mkdtemp(prefix="ctrl-c-", dir=student.config.scratch / "tmp"))
+    folder = Path(tempfile.mkdtemp(prefix="ctrl-c-", dir=student.temp_dir))
     if student.config.run_as is not None:
         student.config.run_as.give(folder)
     # Windows cannot send SIGINT to another process: a thread there presses when told.

@@ -176,7 +176,10 @@ def segments_seen(student):
     listed_after = system.shared_memory_segments()
     mapped_after = mapped_segments(student.pid)
     if listed_before is not None and listed_after is not None:
-        seen["appeared"] = listed_after - listed_before
+        appeared = listed_after - listed_before
+        # A segment that another program (a second grading run, say) maps is not the student's.
+        ours = {os.getpid(), student.pid, *(system.descendant_pids(student.pid) or [])}
+        seen["appeared"] = appeared - system.mapped_elsewhere(appeared, ours=ours)
     if mapped_before is not None and mapped_after is not None:
         seen["mapped"] = mapped_after - mapped_before
 

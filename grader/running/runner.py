@@ -217,8 +217,7 @@ def run_topic(topic: Topic, settings: Settings,
             new_segments = system.shared_memory_segments(semaphores=True) - segments_before
             # The suite's processes are gone: a segment still mapped belongs to another program.
             leftover_segments = [name for name in system.remove_segments(
-                new_segments - system.mapped_elsewhere(new_segments))
-                if not name.startswith("sem.")]
+                system.unclaimed_segments(new_segments)) if not name.startswith("sem.")]
         output = student_facing_output(
             _read_lines(workdir / OUTPUT_FILE) + _read_lines(workdir / WATCHDOG_FILE),
             settings.suite_path(topic), settings.target, import_root)

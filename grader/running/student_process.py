@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -190,6 +191,8 @@ class StudentProcess:
         self.stack_path = config.scratch / "stacks.txt"
         self._import_root = self._make_import_root()
         self._prepare_scratch()
+        self.temp_dir = system.temp_folder_for_sockets(config.scratch / "tmp")
+        weakref.finalize(self, system.remove_short_link, self.temp_dir)
 
     # -- starting and stopping -------------------------------------------------------------
 
@@ -235,7 +238,7 @@ class StudentProcess:
     def environment(self) -> dict[str, str]:
         """The student's environment: the allowlist, its own home and temp folder, its path."""
         home = self.config.scratch / "home"
-        tmp = self.config.scratch / "tmp"
+        tmp = self.temp_dir
         env = allowed_environment()
         env.update({
             "PYTHONPATH": os.pathsep.join([str(self._import_root), *self.config.extra_paths,

@@ -235,7 +235,7 @@ def student():
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     """A fresh folder that the student's processes may write to (and the grader can read)."""
-    folder = Path(tempfile.mkdtemp(prefix="check-", dir=_run.student.config.scratch / "tmp"))
+    folder = Path(tempfile.mkdtemp(prefix="check-", dir=_run.student.temp_dir))
     if _run.student.config.run_as is not None:
         _run.student.config.run_as.give(folder)
     return folder
@@ -293,7 +293,7 @@ def _leftover_guard():
         new = system.shared_memory_segments() - segments_before
         # Only the student's: another grading run on this machine may have segments in use.
         ours = {os.getpid(), *([_run.student.pid] if _run.student.pid else [])}
-        removed = system.remove_segments(new - system.mapped_elsewhere(new, ours=ours))
+        removed = system.remove_segments(system.unclaimed_segments(new, ours=ours))
     problems = []
     if killed:
         problems.append(leftovers.describe_leftovers(killed, labels, module_pools))
