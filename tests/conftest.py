@@ -4,7 +4,9 @@ scorecard against its schema, and noticing anything a grading run left behind.""
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,25 @@ def validate(scorecard: dict) -> None:
     jsonschema.validate(scorecard, load_schema(), format_checker=jsonschema.FormatChecker())
 
 
+# Tests may run in several processes at once (pytest -n). A test marked `alone` changes what every
+# grading run on the machine sees (folders opened to a student user), or leaves a segment for its
+# grader to find, which another run would find too: it holds this lock alone, the others share it.
+MACHINE_LOCK = Path(tempfile.gettempdir()) / "grading-kit-tests.lock"
+
+
+@pytest.fixture(autouse=True)
+def _machine_lock(request):
+    if os.name == "nt":  # no flock; the tests run in one process there
+        yield
+        return
+    import fcntl
+
+    alone = request.node.get_closest_marker("alone") is not None
+    with open(MACHINE_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _results_history_in_a_scratch_folder(tmp_path_factory, monkeypatch):
     """Grading runs record each topic's result in the current folder; not in the kit's own."""
@@ -123,7 +144,8 @@ def grade(tmp_path, reference_solutions_path):
         validate(scorecard)
         assert stray_processes(run_id) == [], "a grading run left processes behind"
         if segments_before is not None:
-            assert system.shared_memory_segments() - segments_before == set()
+            new = system.shared_memory_segments() - segments_before
+            assert system.unclaimed_segments(new) == set(), "a grading run left segments behind"
         return Graded(result.exit_code, result.output, scorecard)
 
     return run

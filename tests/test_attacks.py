@@ -128,6 +128,7 @@ def test_patched_stand_ins_and_mirrored_counts_earn_no_race_points(grade):
     assert race["outcome"] == "failed" and "read the counter" in race["message"], race["message"]
 
 
+@pytest.mark.alone  # leaves segments for the grader to find
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's view of /dev/shm")
 def test_a_silenced_segment_watch_still_sees_the_open_segment(grade):
     topic = grade("shared_memory", "--target",

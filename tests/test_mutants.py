@@ -71,7 +71,10 @@ def test_every_speedup_check_has_a_one_worker_version(topic):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mutant", sorted(CASES))
+@pytest.mark.parametrize("mutant", [
+    # Known-wrong shared-memory code leaves segments for the grader to find, as another run would.
+    pytest.param(name, marks=pytest.mark.alone) if CASES[name].topic == "shared_memory" else name
+    for name in sorted(CASES)])
 def test_mutant_is_caught(grade, mutant):
     expected = CASES[mutant]
     graded = grade(*(f"{expected.topic}::{name}" for name in expected.fails),

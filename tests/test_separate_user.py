@@ -4,7 +4,6 @@ nothing there."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import stat
@@ -18,10 +17,9 @@ from grader import isolation
 
 ATTACKS = KIT_ROOT / "tests" / "attacks"
 SIGNING_KEY = "kit-test-signing-key-separate-user"
-# Grading runs on this machine take this lock, so that none of them runs while the interpreter's
-# folders are opened to other users below.
-GRADING_LOCK = Path("/tmp/kit-grading.lock")
-pytestmark = pytest.mark.slow
+# Alone: while the interpreter's folders are opened to other users, any grading run as root
+# would run its student as that user, and the end of each of its topics kills every process of it.
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def _closed_folders(path: Path) -> list[Path]:
@@ -37,20 +35,18 @@ def separate_user():
     it) for the test's length."""
     if os.name == "nt" or os.geteuid() != 0:
         pytest.skip("a separate student user needs the grader to run as root")
-    with open(GRADING_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        opened = [(folder, folder.stat().st_mode)
-                  for folder in _closed_folders(Path(sys.executable).resolve())]
-        try:
-            for folder, mode in opened:
-                folder.chmod(mode | stat.S_IXOTH)
-            decided = isolation.decide()
-            if decided.mode != isolation.SEPARATE_USER:
-                pytest.skip(decided.note)
-            yield decided
-        finally:
-            for folder, mode in opened:
-                folder.chmod(mode)
+    opened = [(folder, folder.stat().st_mode)
+              for folder in _closed_folders(Path(sys.executable).resolve())]
+    try:
+        for folder, mode in opened:
+            folder.chmod(mode | stat.S_IXOTH)
+        decided = isolation.decide()
+        if decided.mode != isolation.SEPARATE_USER:
+            pytest.skip(decided.note)
+        yield decided
+    finally:
+        for folder, mode in opened:
+            folder.chmod(mode)
 
 
 def test_the_reference_gets_full_marks_as_another_user(grade, separate_user):
