@@ -536,14 +536,42 @@ def student_user_named(name: str) -> StudentUser | None:
     return StudentUser(name, entry.pw_uid, entry.pw_gid)
 
 
+# The helpers a process starts once and keeps for its whole life: multiprocessing's, and the
+# resource tracker of loky (joblib's process pool), by the modules their command lines run.
+HELPER_MODULES = ("multiprocessing.forkserver", "multiprocessing.resource_tracker",
+                  "loky.backend.resource_tracker")
+
+
 def _is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
-    """Whether proc is multiprocessing's forkserver or resource tracker, started by parent_pid."""
+    """Whether proc is a helper (HELPER_MODULES) that parent_pid started."""
     try:
         cmdline = " ".join(proc.cmdline())
-        return proc.ppid() == parent_pid and ("multiprocessing.forkserver" in cmdline
-                                              or "multiprocessing.resource_tracker" in cmdline)
+        return proc.ppid() == parent_pid and any(module in cmdline for module in HELPER_MODULES)
     except psutil.Error:
         return False
+
+
+def idle_workers_of(procs: list[psutil.Process], parent_pid: int, code: str) -> list[psutil.Process]:
+    """Those of procs that are children of parent_pid, run `code` by their command line, and are
+    idle: given no CPU time over IDLE_LOOK_S (the kernel's count, read the same way everywhere)."""
+    def cpu_of(proc: psutil.Process) -> float | None:
+        try:
+            times = proc.cpu_times()
+            return times.user + times.system
+        except psutil.Error:
+            return None
+
+    candidates = []
+    for proc in procs:
+        try:
+            if proc.ppid() == parent_pid and code in " ".join(proc.cmdline()):
+                candidates.append((proc, cpu_of(proc)))
+        except psutil.Error:
+            pass
+    if not candidates:
+        return []
+    time.sleep(IDLE_LOOK_S)
+    return [proc for proc, cpu in candidates if cpu is not None and cpu_of(proc) == cpu]
 
 
 def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.Process]:
@@ -562,6 +590,8 @@ def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.P
 
 
 KILL_WAIT_S = 2.0
+# A worker given no CPU time for this long is waiting for work.
+IDLE_LOOK_S = 0.05
 
 
 def child_pids() -> set[int]:

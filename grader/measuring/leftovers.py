@@ -86,3 +86,13 @@ def describe_leftovers(pids: list[int], started: dict[int, Started],
     todo = "; ".join(advice[kind] for kind in kinds)
     return (f"left {len(pids)} process(es) running after it returned: {shown}. To fix it, "
             f"{todo}")
+
+
+KEPT_FOR_REUSE = (" (Not counted: {count} idle worker(s) that joblib keeps for reuse, as it does by "
+                  "design.)")
+
+
+def describe_kept_for_reuse(count: int) -> str:
+    """What a leftovers message adds when a library's idle workers, kept for reuse, were told
+    apart from the leftovers: nothing when there were none."""
+    return KEPT_FOR_REUSE.format(count=count) if count else ""

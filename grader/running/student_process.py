@@ -247,6 +247,9 @@ class StudentProcess:
             "PYTHONIOENCODING": "utf-8",
             "HOME": str(home), "USERPROFILE": str(home),
             "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp),
+            # joblib would put the files it memory-maps arrays from in /dev/shm, where a killed
+            # process leaves them; in the student's temp folder they go with the topic.
+            "JOBLIB_TEMP_FOLDER": str(tmp),
         })
         if self.config.python_cpu_count is not None:
             env["PYTHON_CPU_COUNT"] = str(self.config.python_cpu_count)

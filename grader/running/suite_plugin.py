@@ -34,7 +34,7 @@ from grader.reporting.verdicts import (ANY_CALL, IMPORT_FAILED, MODULE_MISSING, 
                                        LeftBehind, check_verdict, describe_error, in_student_file)
 from grader.reporting.outcomes import IMPORT_HUNG
 from student_runtime import agent
-from student_runtime.instruments import started
+from student_runtime.instruments import kept_workers, started
 from student_runtime.workloads import notes
 from student_runtime.workloads.tasks import TaskLog
 
@@ -49,6 +49,8 @@ BACKSTOP_GRACE_S = 5.0
 LEFTOVER_GRACE_S = 0.5
 # How long the student's process gets to name what it left running.
 NAMING_TIMEOUT_S = 2.0
+# What the command line of a worker that loky keeps for reuse runs.
+KEPT_WORKER_CODE = "loky.backend.popen_loky"
 
 
 @dataclass
@@ -283,7 +285,11 @@ def _leftover_guard():
     """Kill processes and remove segments a check leaves behind, and fail the check for it."""
     segments_before = system.shared_memory_segments()
     yield
-    running = system.wait_until_stopped(_student_leftovers(), LEFTOVER_GRACE_S)
+    running, kept_for_reuse = _student_leftovers(), 0
+    if running:
+        # Before the grace: the workers a library keeps would use all of it, as they never end.
+        running, kept_for_reuse = _without_workers_kept_for_reuse(running)
+    running = system.wait_until_stopped(running, LEFTOVER_GRACE_S)
     labels, module_pools = {}, []
     if running:
         labels, module_pools = _names_of_leftovers()
@@ -296,7 +302,8 @@ def _leftover_guard():
         removed = system.remove_segments(system.unclaimed_segments(new, ours=ours))
     problems = []
     if killed:
-        problems.append(leftovers.describe_leftovers(killed, labels, module_pools))
+        problems.append(leftovers.describe_leftovers(killed, labels, module_pools)
+                        + leftovers.describe_kept_for_reuse(kept_for_reuse))
     if removed:
         problems.append(f"left shared-memory segment(s) {', '.join(removed)} behind; call "
                         "close() in every process and unlink() once, in the one that created it")
@@ -306,6 +313,24 @@ def _leftover_guard():
         raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.",
                          brief=f"The grader then stopped and removed the {' and '.join(stopped)} "
                                "it left behind.")
+
+
+def _without_workers_kept_for_reuse(running: list) -> tuple[list, int]:
+    """The leftovers apart from the idle workers that a library keeps for reuse (joblib's loky
+    workers), and how many of those there were.
+
+    The student's process names them; each one is let run on only if the kernel agrees: a child
+    of the student's process, running loky's worker code, and idle.
+    """
+    try:
+        named = _run.student.call(kept_workers.workers_kept_for_reuse, timeout_s=NAMING_TIMEOUT_S)
+    except Exception:  # noqa: BLE001 - a stuck or broken process: its processes are killed anyway
+        return running, 0
+    if not isinstance(named, list) or not named:
+        return running, 0
+    kept = system.idle_workers_of([proc for proc in running if proc.pid in named],
+                                  _run.student.pid, KEPT_WORKER_CODE)
+    return [proc for proc in running if proc not in kept], len(kept)
 
 
 def _names_of_leftovers() -> tuple[dict, list[str]]:

@@ -1,4 +1,5 @@
-"""The shared_memory topic's work: per-block NumPy transforms that note whether their block was shared."""
+"""Work on large NumPy arrays, per block, that notes whether each block was shared or copied: the
+shared_memory topic's transforms and joblib_parallel's sums."""
 
 from __future__ import annotations
 
@@ -107,3 +108,31 @@ class FailingBlockTransform:
 
     def __call__(self, block) -> None:
         raise ValueError(f"this block of {len(block)} values cannot be transformed (on purpose)")
+
+
+class BlockSum:
+    """The sum of one block of a large array, called as func(values, start, stop): what joblib's
+    workers run on an array they share.
+
+    It notes in `<pid>.arrays` whether the `values` it was given were memory-mapped (a view on a
+    file or a segment, as joblib hands out large arrays) or a private copy, and their size.
+    """
+
+    def __init__(self, log_dir: str | os.PathLike) -> None:
+        self.log_dir = str(log_dir)
+
+    def __call__(self, values, start: int, stop: int) -> float:
+        import numpy as np
+
+        os.makedirs(self.log_dir, exist_ok=True)  # here, by the student's user
+        notes.note(self.log_dir, "arrays", f"{int(in_shared_memory(values))} {values.size}")
+        return float(np.sum(values[start:stop]))
+
+    def arrays(self) -> list[tuple[int, bool, int]]:
+        """(pid, memory-mapped, elements) for every array it was given so far."""
+        found = []
+        for noted in notes.noted(self.log_dir, "arrays"):
+            fields = noted.text.split()
+            if len(fields) == 2:
+                found.append((noted.pid, fields[0] == "1", int(fields[1])))
+        return found
