@@ -291,11 +291,21 @@ def mapped_elsewhere(names: set[str], ours: set[int] = frozenset()) -> set[str]:
     """The segments among `names` that a running process not in `ours` has mapped in memory.
 
     A segment that appeared during a check is a leak only if it is not in use by another
-    program, such as a second grading run on the same machine. Linux only, like the listing.
+    program, such as a second grading run on the same machine. Mappings are matched by inode,
+    not by name: glibc's sem_open maps a semaphore's file under a temporary name before it
+    links it to its own, so its mapping shows the temporary one (deleted). Linux only, like the
+    listing.
     """
     if not names or not sys.platform.startswith("linux"):
         return set()
+    by_inode = {}
+    for name in names:
+        try:
+            by_inode[(SHM_DIR / name).stat().st_ino] = name
+        except OSError:
+            pass
     found = set()
+    prefix = f"{SHM_DIR}/"
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) in ours:
             continue
@@ -303,7 +313,11 @@ def mapped_elsewhere(names: set[str], ours: set[int] = frozenset()) -> set[str]:
             maps = (entry / "maps").read_text(errors="replace")
         except OSError:
             continue
-        found.update(name for name in names if f"{SHM_DIR}/{name}" in maps)
+        for line in maps.splitlines():
+            if prefix in line:
+                fields = line.split(maxsplit=5)
+                if len(fields) > 4 and fields[4].isdigit() and int(fields[4]) in by_inode:
+                    found.add(by_inode[int(fields[4])])
     return found
 
 
@@ -551,27 +565,16 @@ def _is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
         return False
 
 
-def idle_workers_of(procs: list[psutil.Process], parent_pid: int, code: str) -> list[psutil.Process]:
-    """Those of procs that are children of parent_pid, run `code` by their command line, and are
-    idle: given no CPU time over IDLE_LOOK_S (the kernel's count, read the same way everywhere)."""
-    def cpu_of(proc: psutil.Process) -> float | None:
-        try:
-            times = proc.cpu_times()
-            return times.user + times.system
-        except psutil.Error:
-            return None
-
-    candidates = []
+def workers_of(procs: list[psutil.Process], parent_pid: int, code: str) -> list[psutil.Process]:
+    """Those of procs that are children of parent_pid whose command line runs `code`."""
+    found = []
     for proc in procs:
         try:
             if proc.ppid() == parent_pid and code in " ".join(proc.cmdline()):
-                candidates.append((proc, cpu_of(proc)))
+                found.append(proc)
         except psutil.Error:
             pass
-    if not candidates:
-        return []
-    time.sleep(IDLE_LOOK_S)
-    return [proc for proc, cpu in candidates if cpu is not None and cpu_of(proc) == cpu]
+    return found
 
 
 def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.Process]:
@@ -590,8 +593,6 @@ def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.P
 
 
 KILL_WAIT_S = 2.0
-# A worker given no CPU time for this long is waiting for work.
-IDLE_LOOK_S = 0.05
 
 
 def child_pids() -> set[int]:

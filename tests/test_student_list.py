@@ -11,7 +11,7 @@ from grader.reporting.report import ALL_DONE
 from grader.student.last_run import LastRunError, NoLastRun, TopicResult, last_results, next_topic
 from grader.student.list_command import list_topics
 from grader.student.progress_table import progress_bar, render_progress
-from grader.topics import Hint, Topic, all_topics
+from grader.topics import LESSON, Hint, Topic, topics_of_track
 from tests.conftest import KIT_ROOT
 
 EXERCISES = KIT_ROOT / "exercises"
@@ -120,9 +120,9 @@ def test_list_without_a_scorecard_says_so_and_shows_zeros(tmp_path):
     result = CliRunner().invoke(list_topics, ["--json", str(tmp_path / "scorecard.json")])
     assert result.exit_code == 0, result.output
     assert "No scorecard at" in result.stderr and "every topic shows 0" in result.stderr
-    assert result.stdout.count("not graded yet") == len(all_topics())
-    assert f"0/{len(all_topics())} done" in result.stdout
-    assert f"Next: {all_topics()[0].id}." in result.stdout
+    assert result.stdout.count("not graded yet") == len(topics_of_track(LESSON))
+    assert f"0/{len(topics_of_track(LESSON))} done" in result.stdout
+    assert f"Next: {topics_of_track(LESSON)[0].id}." in result.stdout
 
 
 def test_list_with_a_corrupt_scorecard_says_so_and_shows_zeros(tmp_path):
@@ -131,17 +131,17 @@ def test_list_with_a_corrupt_scorecard_says_so_and_shows_zeros(tmp_path):
     result = CliRunner().invoke(list_topics, ["--json", str(path)])
     assert result.exit_code == 0 and result.exception is None
     assert "cannot be read (it is not JSON)" in result.stderr
-    assert result.stdout.count("not graded yet") == len(all_topics())
+    assert result.stdout.count("not graded yet") == len(topics_of_track(LESSON))
 
 
 def test_list_reads_a_scorecard_that_covers_one_topic(tmp_path):
-    first, second = all_topics()[:2]
+    first, second = topics_of_track(LESSON)[:2]
     path = write_card(tmp_path / "card.json", topic_entry(first.id, 10, "passed"))
     result = CliRunner().invoke(list_topics, ["--json", str(path)])
     assert result.exit_code == 0 and result.stderr == ""
     row = next(line for line in result.stdout.splitlines() if f" {first.id} " in line)
     assert "10/10" in row and "passed" in row
-    assert result.stdout.count("not graded yet") == len(all_topics()) - 1
+    assert result.stdout.count("not graded yet") == len(topics_of_track(LESSON)) - 1
     assert f"Next: {second.id}." in result.stdout
 
 

@@ -134,6 +134,21 @@ def test_a_segment_mapped_by_another_process_is_not_taken_for_a_leak():
         segment.unlink()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="segments are listed on Linux only")
+def test_a_named_semaphore_in_use_is_not_taken_for_a_leak():
+    # glibc maps a named semaphore under a temporary name before linking it to its own, as
+    # loky's (joblib's) are: another grading run that took it for a leak broke joblib's workers.
+    import _multiprocessing
+
+    name = f"kit-test-{os.getpid()}"
+    semaphore = _multiprocessing.SemLock(1, 1, 1, f"/{name}", False)
+    try:
+        assert system.mapped_elsewhere({f"sem.{name}"}) == {f"sem.{name}"}
+    finally:
+        del semaphore
+        _multiprocessing.sem_unlink(f"/{name}")
+
+
 @pytest.fixture
 def student(tmp_path: Path):
     """A student's process with an empty module: the tests call the standard library there."""

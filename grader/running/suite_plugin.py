@@ -316,11 +316,12 @@ def _leftover_guard():
 
 
 def _without_workers_kept_for_reuse(running: list) -> tuple[list, int]:
-    """The leftovers apart from the idle workers that a library keeps for reuse (joblib's loky
+    """The leftovers apart from the workers that a library keeps for reuse (joblib's loky
     workers), and how many of those there were.
 
     The student's process names them; each one is let run on only if the kernel agrees: a child
-    of the student's process, running loky's worker code, and idle.
+    of the student's process, running loky's worker code. (Not that it is idle: one may still be
+    starting, and killing it would break the pool for the next check.)
     """
     try:
         named = _run.student.call(kept_workers.workers_kept_for_reuse, timeout_s=NAMING_TIMEOUT_S)
@@ -328,8 +329,8 @@ def _without_workers_kept_for_reuse(running: list) -> tuple[list, int]:
         return running, 0
     if not isinstance(named, list) or not named:
         return running, 0
-    kept = system.idle_workers_of([proc for proc in running if proc.pid in named],
-                                  _run.student.pid, KEPT_WORKER_CODE)
+    kept = system.workers_of([proc for proc in running if proc.pid in named],
+                             _run.student.pid, KEPT_WORKER_CODE)
     return [proc for proc in running if proc not in kept], len(kept)
 
 

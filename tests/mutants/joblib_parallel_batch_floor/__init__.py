@@ -1,0 +1,1 @@
+"""joblib_parallel with a batch size rounded down."""

@@ -1,0 +1,1 @@
+"""joblib_parallel sending tiny tasks one per message."""

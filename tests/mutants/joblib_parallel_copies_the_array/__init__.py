@@ -1,0 +1,1 @@
+"""joblib_parallel that turns memory-mapping off."""

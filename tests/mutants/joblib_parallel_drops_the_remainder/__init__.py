@@ -1,0 +1,1 @@
+"""joblib_parallel whose blocks miss the array's last elements."""

@@ -1,0 +1,1 @@
+"""joblib_parallel that leaves a process of its own running."""

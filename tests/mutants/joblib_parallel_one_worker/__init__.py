@@ -1,0 +1,1 @@
+"""joblib_parallel on one worker process."""

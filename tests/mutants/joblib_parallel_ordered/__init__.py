@@ -1,0 +1,1 @@
+"""joblib_parallel whose results wait for the slow ones."""

@@ -1,0 +1,1 @@
+"""joblib_parallel on the multiprocessing backend."""

@@ -1,0 +1,1 @@
+"""joblib_parallel on the threading backend."""
