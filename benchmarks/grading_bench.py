@@ -81,6 +81,12 @@ WRONG_VERSIONS = [
     ("callbacks_lock_only_in_callbacks", "callbacks", "tracker_has_no_lost_updates"),
     ("shared_memory_serial", "shared_memory", "speedup"),
     ("shared_memory_one_worker", "shared_memory", "speedup"),
+    ("joblib_parallel_serial", "joblib_parallel", "speedup"),
+    ("joblib_parallel_threads", "joblib_parallel", "speedup"),
+    ("joblib_parallel_one_worker", "joblib_parallel", "speedup"),
+    ("joblib_parallel_one_worker", "joblib_parallel", "tiny_tasks_are_batched"),
+    ("joblib_parallel_batch_of_one", "joblib_parallel", "tiny_tasks_are_batched"),
+    ("joblib_parallel_pool_per_call", "joblib_parallel", "workers_are_reused"),
 ]
 LOADS = {"idle": 0, "one core busy": 1, "all cores busy": os.cpu_count() or 1}
 

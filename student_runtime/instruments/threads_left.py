@@ -41,3 +41,10 @@ def _where(frame) -> str:
         return ""
     code = frame.f_code
     return f"{os.path.basename(code.co_filename)}:{frame.f_lineno} in {code.co_name}"
+
+
+def executor_threads() -> list[str]:
+    """The names of the ThreadPoolExecutor worker threads alive in this process now, whenever
+    they were started (an executor kept between calls keeps its threads)."""
+    return [thread.name for thread in threading.enumerate()
+            if thread.name.startswith("ThreadPoolExecutor-") and thread.is_alive()]

@@ -1,0 +1,1 @@
+"""joblib_parallel written with parallel_config, a Parallel reused as a context manager, and joblib's own batch size."""
