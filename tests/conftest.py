@@ -59,6 +59,16 @@ def stray_processes(run_id: str) -> list[str]:
     return found
 
 
+def skip_where_not_available(topic_id: str) -> None:
+    """Skip the test, saying why, where this Python cannot run the topic (its needs are unmet)."""
+    from grader.needs import unmet
+    from grader.topics import get_topic
+
+    lacking = unmet(get_topic(topic_id).needs)
+    if lacking:
+        pytest.skip(f"{topic_id} is not available on this Python: it needs {'; '.join(lacking)}")
+
+
 def words_of(template: str) -> str:
     """The longest stretch of a message template with no field in it: words that every message
     made from it holds, so that a test follows the message's wording wherever it changes."""

@@ -1,0 +1,1 @@
+"""free_threading that starts the counts again from nothing."""

@@ -1,0 +1,1 @@
+"""free_threading keeping one executor for every call."""

@@ -1,0 +1,1 @@
+"""free_threading with a lock of each thread's own."""

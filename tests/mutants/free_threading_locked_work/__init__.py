@@ -1,0 +1,1 @@
+"""free_threading holding a lock around the work itself."""

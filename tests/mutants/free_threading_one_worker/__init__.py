@@ -1,0 +1,1 @@
+"""free_threading on an executor of one thread."""

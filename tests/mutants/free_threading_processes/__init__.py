@@ -1,0 +1,1 @@
+"""free_threading on processes instead of threads."""

@@ -1,0 +1,1 @@
+"""free_threading computing every item on the calling thread."""

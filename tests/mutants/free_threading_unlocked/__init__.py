@@ -1,0 +1,1 @@
+"""free_threading updating the counter without a lock."""
