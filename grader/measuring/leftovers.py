@@ -88,8 +88,8 @@ def describe_leftovers(pids: list[int], started: dict[int, Started],
             f"{todo}")
 
 
-KEPT_FOR_REUSE = ("; not counted: {count} idle worker(s) that joblib keeps for reuse, as it does by "
-                  "design")
+KEPT_FOR_REUSE = ("; not counted: {count} idle worker(s) that joblib keeps for reuse, as it does "
+                  "by design")
 
 
 def describe_kept_for_reuse(count: int) -> str:

@@ -60,7 +60,7 @@ IN_WORKER_PROCESSES = (
 
 
 def warm_up(exercise, workers: int) -> None:
-    """Call parallel_map once on a few tiny tasks, so that loky's workers exist before the timing."""
+    """Call parallel_map on a few tiny tasks, so that loky's workers exist before the timing."""
     exercise.parallel_map(square, list(range(2 * workers)), workers)
 
 

@@ -48,3 +48,10 @@ def executor_threads() -> list[str]:
     they were started (an executor kept between calls keeps its threads)."""
     return [thread.name for thread in threading.enumerate()
             if thread.name.startswith("ThreadPoolExecutor-") and thread.is_alive()]
+
+
+def interpreters_alive() -> int:
+    """How many interpreters this process holds now, its main one included (Python 3.14+)."""
+    from concurrent import interpreters
+
+    return len(interpreters.list_all())

@@ -1,0 +1,1 @@
+"""interpreters keeping one executor for every call."""

@@ -1,0 +1,1 @@
+"""interpreters whose send_each lets NotShareableError escape."""

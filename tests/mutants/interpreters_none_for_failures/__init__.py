@@ -1,0 +1,1 @@
+"""interpreters whose send_each gives None for what cannot cross."""

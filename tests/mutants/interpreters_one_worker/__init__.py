@@ -1,0 +1,1 @@
+"""interpreters on a pool of one interpreter."""

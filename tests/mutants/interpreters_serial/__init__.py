@@ -1,0 +1,1 @@
+"""interpreters computing every item in the calling interpreter."""

@@ -1,0 +1,1 @@
+"""interpreters on threads of one interpreter."""
