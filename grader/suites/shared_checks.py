@@ -6,7 +6,10 @@ Each one asserts, like a check does, and records its figures through the check's
 from __future__ import annotations
 
 import os
+import time
 from typing import Callable
+
+import psutil
 
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
@@ -64,3 +67,35 @@ def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable
     expected = [lock.answer(seed, work.iterations) for seed in seeds]
     assert got == expected, mismatch(
         f"{name}(work, {plan.tasks} tasks, workers={plan.workers})", got, expected, advice)
+
+
+def assert_in_completion_order(got: list, items: list, records, check_report,
+                               tolerance_s: float, advice: str) -> None:
+    """Judge squares of items `got` in the order they came, against the tasks' records read in
+    the order they ended: no result may come after one whose task ended more than tolerance_s
+    later. `advice` ends the message of a result that waited behind a slow one."""
+    end_of = {record.item: record.end for record in records}
+    order = [x for value in got for x in items if x * x == value]
+    # The pair that came furthest out of completion order: an earlier result that finished
+    # later than one given after it.
+    held_back, early, late = max((end_of[a] - end_of[b], a, b) for i, a in enumerate(order)
+                                 for b in order[i + 1:])
+    finished = [record.item for record in records]
+    check_report.record({"completion_order": finished, "yielded_order": order,
+                         "held_back_s": round(max(held_back, 0.0), 3),
+                         "tolerance_s": tolerance_s},
+                        f"Results came in the order the tasks finished: {order}.")
+    assert held_back <= tolerance_s, (
+        f"The result for item {late} was ready {held_back:.2f} s before the one for item "
+        f"{early}, yet came after it (the tasks finished in the order {finished}, the results "
+        f"came as {order}): a fast result waited behind a slow one. {advice}")
+
+
+def threads_once_ended(pid: int, before: int, wait_s: float) -> int:
+    """How many threads process pid runs, by the kernel's count, once those above `before` have
+    had up to wait_s to end."""
+    process = psutil.Process(pid)
+    deadline = time.monotonic() + wait_s
+    while process.num_threads() > before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return process.num_threads()

@@ -8,7 +8,6 @@ threads whether they were ended. The race check's dict holds its read window ope
 grader computed itself, and each count needs its task's work (a time-lock puzzle).
 """
 
-import time
 from collections import Counter
 
 import psutil
@@ -18,6 +17,7 @@ from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.speedup import WORK_CPU_S
 from grader.measuring.thread_speedup import measure_thread_speedup
 from grader.reporting.feedback import mismatch
+from grader.suites.shared_checks import threads_once_ended
 from student_runtime.instruments.threads_left import executor_threads
 from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.tasks import TaskLog, TimedWork, square
@@ -119,17 +119,13 @@ def test_no_lost_updates(exercise, student, check_report, task_log):
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
 def test_threads_are_ended(exercise, student, check_report):
-    process = psutil.Process(student.pid)
-    before = process.num_threads()
+    before = psutil.Process(student.pid).num_threads()
     items = list(range(100))
     got = exercise.threaded_map(square, items, WORKERS)
     assert got == [square(x) for x in items], mismatch(
         f"threaded_map(square, range(100), workers={WORKERS})", got, [square(x) for x in items],
         "Return every result, in the order of the items.")
-    deadline = time.monotonic() + THREADS_END_WAIT_S
-    while process.num_threads() > before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    after = process.num_threads()
+    after = threads_once_ended(student.pid, before, THREADS_END_WAIT_S)
     # The kernel's count passes; the names the student's process gives can only fail (an
     # executor kept from an earlier call has its threads in both counts).
     kept = student.call(executor_threads)

@@ -8,7 +8,6 @@ grader itself, on this Python, and the student's answers set beside it. The cost
 interpreters and processes is measured in the grader's process and shown, not graded.
 """
 
-import time
 from concurrent.futures import InterpreterPoolExecutor, ProcessPoolExecutor
 from concurrent.interpreters import NotShareableError
 
@@ -21,6 +20,7 @@ from grader.measuring.speedup import WORK_CPU_S
 from grader.measuring.startup_costs import pool_start_up
 from grader.measuring.thread_speedup import InProcessWorkers, measure_thread_speedup
 from grader.reporting.feedback import mismatch
+from grader.suites.shared_checks import threads_once_ended
 from student_runtime.instruments.threads_left import interpreters_alive
 from student_runtime.workloads.crossings import (NotingInterpreter, interpreters_noted, type_name,
                                                  values_to_send)
@@ -149,17 +149,13 @@ def test_what_crosses(exercise, student, check_report):
 
 @pytest.mark.check("hygiene", points=1, timeout=8)
 def test_interpreters_are_closed(exercise, student, check_report):
-    process = psutil.Process(student.pid)
-    before = process.num_threads()
+    before = psutil.Process(student.pid).num_threads()
     items = list(range(50))
     got = exercise.interpreter_map(square, items, WORKERS)
     assert got == [square(x) for x in items], mismatch(
         f"interpreter_map(square, range(50), workers={WORKERS})", got,
         [square(x) for x in items], "Return every result, in the order of the items.")
-    deadline = time.monotonic() + THREADS_END_WAIT_S
-    while process.num_threads() > before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    after = process.num_threads()
+    after = threads_once_ended(student.pid, before, THREADS_END_WAIT_S)
     # The kernel's count passes; what the student's process lists can only fail.
     alive = student.call(interpreters_alive)
     check_report.record({"threads_before": before, "threads_after": after,

@@ -20,7 +20,9 @@ from grader.measuring.kernel_cpu import TreeCpuSampler
 from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.transfer import bytes_sent
 from grader.reporting.feedback import mismatch
-from grader.suites.shared_checks import assert_not_in_calling_process, assert_parallel_map_speeds_up
+from grader.suites.shared_checks import (assert_in_completion_order,
+                                         assert_not_in_calling_process,
+                                         assert_parallel_map_speeds_up)
 from student_runtime.instruments.kept_workers import stop_workers_kept_for_reuse
 from student_runtime.workloads.arrays import BlockSum, values_of
 from student_runtime.workloads.items import StaggeredSquare
@@ -100,23 +102,9 @@ def test_results_as_they_finish(exercise, student, check_report, task_log):
     records = TaskLog(func.log_dir).read(order="end")
     assert records, "as_they_finish: no task ran at all. Hand the calls to Parallel."
     assert_not_in_calling_process(records, "as_they_finish", IN_WORKER_PROCESSES, student.pid)
-    end_of = {record.item: record.end for record in records}
-    order = [x for value in got for x in ITEMS if x * x == value]
-    # The pair furthest out of completion order: an earlier result that finished later than one
-    # given after it.
-    held_back, early, late = max((end_of[a] - end_of[b], a, b) for i, a in enumerate(order)
-                                 for b in order[i + 1:])
-    finished = [record.item for record in records]
-    check_report.record({"completion_order": finished, "yielded_order": order,
-                         "held_back_s": round(max(held_back, 0.0), 3),
-                         "tolerance_s": ORDER_TOLERANCE_S},
-                        f"Results came in the order the tasks finished: {order}.")
-    assert held_back <= ORDER_TOLERANCE_S, (
-        f"The result for item {late} was ready {held_back:.2f} s before the one for item {early}, "
-        f"yet came after it (the tasks finished in the order {finished}, the results came as "
-        f"{order}): a fast result waited behind a slow one. Pass "
-        "return_as=\"generator_unordered\" to Parallel; \"generator\" and \"list\" keep the "
-        "order of the calls.")
+    assert_in_completion_order(got, ITEMS, records, check_report, ORDER_TOLERANCE_S,
+                               "Pass return_as=\"generator_unordered\" to Parallel; \"generator\" "
+                               "and \"list\" keep the order of the calls.")
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)

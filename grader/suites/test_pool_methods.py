@@ -18,7 +18,8 @@ from grader.measuring import baselines
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import measure_speedup
 from student_runtime.workloads.items import StaggeredSquare, WaitsForATask
-from grader.suites.shared_checks import assert_not_in_calling_process, puzzle_work
+from grader.suites.shared_checks import (assert_in_completion_order,
+                                         assert_not_in_calling_process, puzzle_work)
 from student_runtime.workloads.tasks import TaskLog
 
 ITEMS = [0, 1, 2, 3, 4, 5]
@@ -110,22 +111,9 @@ def test_imap_unordered_in_completion_order(exercise, student, check_report, tas
         "Every item's result must come exactly once, in whatever order the tasks finish.")
     records = TaskLog(func.log_dir).read(order="end")
     assert_ran_in_workers(records, "in_completion_order", student)
-    end_of = {record.item: record.end for record in records}
-    order = [x for value in got for x in ITEMS if x * x == value]
-    # The pair that came furthest out of completion order: an earlier result that finished
-    # later than one given after it.
-    held_back, early, late = max((end_of[a] - end_of[b], a, b) for i, a in enumerate(order)
-                                 for b in order[i + 1:])
-    finished = [record.item for record in records]
-    check_report.record({"completion_order": finished, "yielded_order": order,
-                         "held_back_s": round(max(held_back, 0.0), 3),
-                         "tolerance_s": ORDER_TOLERANCE_S},
-                        f"Results came in the order the tasks finished: {order}.")
-    assert held_back <= ORDER_TOLERANCE_S, (
-        f"The result for item {late} was ready {held_back:.2f} s before the one for item "
-        f"{early}, yet came after it (the tasks finished in the order {finished}, the results "
-        f"came as {order}): a fast result waited behind a slow one. Yield from "
-        "pool.imap_unordered, which hands over each result as soon as it is ready.")
+    assert_in_completion_order(got, ITEMS, records, check_report, ORDER_TOLERANCE_S,
+                               "Yield from pool.imap_unordered, which hands over each result "
+                               "as soon as it is ready.")
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)

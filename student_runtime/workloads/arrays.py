@@ -95,12 +95,7 @@ class BlockTransform:
 
     def blocks(self) -> list[tuple[int, bool, int]]:
         """(pid, in shared memory, elements) for every block transformed so far."""
-        found = []
-        for block in notes.noted(self.log_dir, "blocks"):
-            fields = block.text.split()
-            if len(fields) == 2:
-                found.append((block.pid, fields[0] == "1", int(fields[1])))
-        return found
+        return _noted_arrays(self.log_dir, "blocks")
 
 
 class FailingBlockTransform:
@@ -130,9 +125,14 @@ class BlockSum:
 
     def arrays(self) -> list[tuple[int, bool, int]]:
         """(pid, memory-mapped, elements) for every array it was given so far."""
-        found = []
-        for noted in notes.noted(self.log_dir, "arrays"):
-            fields = noted.text.split()
-            if len(fields) == 2:
-                found.append((noted.pid, fields[0] == "1", int(fields[1])))
-        return found
+        return _noted_arrays(self.log_dir, "arrays")
+
+
+def _noted_arrays(log_dir: str, kind: str) -> list[tuple[int, bool, int]]:
+    """(pid, shared, elements) for every array noted as `kind` in log_dir."""
+    found = []
+    for noted in notes.noted(log_dir, kind):
+        fields = noted.text.split()
+        if len(fields) == 2 and fields[1].isdigit():
+            found.append((noted.pid, fields[0] == "1", int(fields[1])))
+    return found
