@@ -92,6 +92,9 @@ WRONG_VERSIONS = [
     ("free_threading_locked_work", "free_threading", "threads_speed_up_cpu_work"),
     ("free_threading_unlocked", "free_threading", "no_lost_updates"),
     ("free_threading_lock_per_thread", "free_threading", "no_lost_updates"),
+    ("interpreters_serial", "interpreters", "interpreters_speed_up_cpu_work"),
+    ("interpreters_one_worker", "interpreters", "interpreters_speed_up_cpu_work"),
+    ("interpreters_threads", "interpreters", "interpreters_speed_up_cpu_work"),
 ]
 LOADS = {"idle": 0, "one core busy": 1, "all cores busy": os.cpu_count() or 1}
 
