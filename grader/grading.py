@@ -237,7 +237,9 @@ def grade(ctx, topics, target, json_path, start_method, fail_under, check_timeou
     graded_tracks = {topic.track for topic in settings.topics}
     gradable = [topic.id for topic in all_topics() if topic.track in graded_tracks
                 and not topic.kept_by_instructor and not unmet(topic.needs)]
-    if gradable:
+    if all(topic["status"] == "not_available" for topic in scorecard["topics"]):
+        click.echo(report.NOTHING_GRADABLE_HERE)
+    elif gradable:
         click.echo(report.next_step(first_not_passed(target_of(scorecard), gradable)))
 
     if interrupted:

@@ -14,6 +14,7 @@ from grader import topics
 from grader.cli import main
 from grader.needs import is_need, unmet
 from grader.grading import NOT_AVAILABLE
+from grader.reporting.report import NOTHING_GRADABLE_HERE
 from grader.topics import LESSON, TopicsFileError, get_topic, parse_topics
 from tests.conftest import validate
 from tests.test_cli import passing_run
@@ -76,6 +77,7 @@ def test_a_topic_this_python_cannot_run_is_not_available_and_counts_nowhere(tmp_
     assert topic["message"] == NOT_AVAILABLE.format(needs=unmet(("python>=99.0",))[0])
     assert "Not available on this Python" in output
     assert "Every topic passes" not in output, "nothing here could be graded"
+    assert NOTHING_GRADABLE_HERE in output
     card, output = graded("pool_map", "not_here")
     assert card["tracks"] == {"lesson": {"score": 10, "max_score": 10},
                               "modern": {"score": 0, "max_score": 0}}

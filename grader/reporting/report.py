@@ -25,6 +25,8 @@ BUSY_SHARE = 0.9
 INTERRUPTED = "Interrupted: {not_graded} not graded, counted as 0 in this partial total. "
 NEXT_STEP = "Next: {id}. Open exercises/{id}.py, then run `grade {id}`."
 ALL_DONE = "Every topic passes. Well done!"
+NOTHING_GRADABLE_HERE = ("Nothing was graded: this Python cannot run these topics (what each one "
+                         "needs is above). Grade them with a Python that can.")
 SCORECARD_NOT_WRITTEN = (
     "The scorecard could not be written to {path} ({reason}); give --json a path you can write "
     "to and grade again."
