@@ -120,6 +120,10 @@ def test_a_caller_busy_on_its_own_is_not_a_stall(start):
     alone = start(SPINS)
     assert first_stall(StallWatch(alone.pid, never_heard, seconds_since_boot() - 5), 2.5) is None
     beside_helper = start(STARTS_A_SLEEPER_THEN_SPINS)
+    # The helper must be there before the call: on a slow or busy machine it may start late.
+    deadline = time.monotonic() + 10
+    while not psutil.Process(beside_helper.pid).children() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert first_stall(StallWatch(beside_helper.pid, never_heard, seconds_since_boot()),
                        2.5) is None
 
