@@ -2,9 +2,10 @@
 
 joblib's loky workers are processes of the student's process tree, so the kernel's accounting
 shows who did the work, as in the lesson's topics. loky keeps its workers alive for reuse after
-a call: between checks the grader has them shut down (suite_plugin), and what still runs after
-that is a leak. The bytes the student's process writes (the kernel's count on Linux) tell an
-array sent once as a memory map from one copied to every task.
+a call: between checks the grader lets them run on where the kernel shows them as loky's
+workers (suite_plugin), and the reuse check has them shut down and sees for itself what ended.
+The bytes the student's process writes (the kernel's count on Linux) tell an array sent once as
+a memory map from one copied to every task.
 """
 
 import copy
