@@ -95,6 +95,10 @@ WRONG_VERSIONS = [
     ("interpreters_serial", "interpreters", "interpreters_speed_up_cpu_work"),
     ("interpreters_one_worker", "interpreters", "interpreters_speed_up_cpu_work"),
     ("interpreters_threads", "interpreters", "interpreters_speed_up_cpu_work"),
+    ("dask_cluster_serial", "dask_cluster", "speedup"),
+    ("dask_cluster_one_worker", "dask_cluster", "speedup"),
+    ("dask_cluster_threads", "dask_cluster", "speedup"),
+    ("dask_cluster_array_in_every_task", "dask_cluster", "large_input_is_scattered"),
 ]
 LOADS = {"idle": 0, "one core busy": 1, "all cores busy": os.cpu_count() or 1}
 

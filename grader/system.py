@@ -258,6 +258,18 @@ def descendant_pids(root_pid: int) -> list[int] | None:
     return found
 
 
+def loopback_bytes_sent() -> int | None:
+    """Bytes sent so far through this machine's loopback interface, by every process, as the
+    kernel counts them; None where it keeps no such count (Windows reports 0 for loopback)."""
+    if os.name == "nt":
+        return None
+    counters = psutil.net_io_counters(pernic=True)
+    for name, addresses in psutil.net_if_addrs().items():
+        if name in counters and any(a.address == "127.0.0.1" for a in addresses):
+            return counters[name].bytes_sent
+    return None
+
+
 def is_running(pid: int) -> bool:
     """Whether the process with this pid is still running (a zombie has finished)."""
     try:
@@ -556,7 +568,7 @@ HELPER_MODULES = ("multiprocessing.forkserver", "multiprocessing.resource_tracke
                   "loky.backend.resource_tracker")
 
 
-def _is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
+def is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
     """Whether proc is a helper (HELPER_MODULES) that parent_pid started."""
     try:
         cmdline = " ".join(proc.cmdline())
@@ -565,8 +577,9 @@ def _is_helper_of(proc: psutil.Process, parent_pid: int) -> bool:
         return False
 
 
-def workers_of(procs: list[psutil.Process], parent_pid: int, code: str) -> list[psutil.Process]:
-    """Those of procs that are children of parent_pid whose command line runs `code`."""
+def workers_of(procs: list[psutil.Process], parent_pid: int, code: str = "") -> list[psutil.Process]:
+    """Those of procs that are children of parent_pid whose command line runs `code` (any code
+    when it is empty)."""
     found = []
     for proc in procs:
         try:
@@ -589,7 +602,7 @@ def student_leftovers(agent_pid: int, user: StudentUser | None) -> list[psutil.P
     found.update({p.pid: p for p in adopted_orphans(exclude={agent_pid})})
     if user is not None:
         found.update({p.pid: p for p in processes_of_user(user.uid) if p.pid != agent_pid})
-    return [p for p in found.values() if _is_running(p) and not _is_helper_of(p, agent_pid)]
+    return [p for p in found.values() if _is_running(p) and not is_helper_of(p, agent_pid)]
 
 
 KILL_WAIT_S = 2.0

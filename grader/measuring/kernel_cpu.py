@@ -46,8 +46,9 @@ class TreeCpu:
 
 
 def written_bytes(pid: int) -> int | None:
-    """How many bytes this process has passed to write() and send() so far, to any file, pipe or
-    socket, as the kernel counts them; None where it does not say (only Linux does)."""
+    """How many bytes this process has passed to write() so far, to any file, pipe or socket,
+    as the kernel counts them; None where it does not say (only Linux does). What it sent with
+    send() (a TCP connection's usual call) is not counted: see system.loopback_bytes_sent."""
     try:
         counters = psutil.Process(pid).io_counters()
     except (psutil.Error, AttributeError, NotImplementedError):

@@ -4,7 +4,9 @@ the grader reads it.
 Bytes sent: where the kernel counts what a process writes (Linux), the grader reads that count
 for the student's process, less the answers it wrote to the grader and what it printed. Elsewhere
 the pickler of the student's process counts (student_runtime.instruments.pickles), and that
-count is the process speaking about itself.
+count is the process speaking about itself. A cluster's processes talk over TCP, whose send()
+the kernel leaves out of that count: for them the grader reads the kernel's count of the
+loopback interface (Linux and macOS), which other programs can only add to.
 
 Segments: a SegmentWatch in the student's process (student_runtime.instruments.segments)
 reports plain data; here that report is read without trusting its shape, and set beside what
@@ -49,6 +51,22 @@ def bytes_sent(student):
     printed = sum(student.output_sizes()) - printed_before
     written = (written_bytes(student.pid) or written_before) - written_before
     sent["total"] = max(0, written - answers - printed)
+
+
+@contextmanager
+def bytes_through_loopback():
+    """Count the bytes that every process on this machine sends through the loopback interface
+    during the block: what a cluster on this machine sends between its processes, over TCP.
+
+    Yields a dict whose "total" (bytes) is set when the block ends, or left None where the
+    kernel keeps no such count. Other programs' traffic can only add to it.
+    """
+    before = system.loopback_bytes_sent()
+    sent = {"total": None, "source": "kernel" if before is not None else "none"}
+    yield sent
+    after = system.loopback_bytes_sent()
+    if before is not None and after is not None:
+        sent["total"] = max(0, after - before)
 
 
 @contextmanager

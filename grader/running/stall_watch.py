@@ -11,8 +11,8 @@ A call has stalled when, for STALL_S, no process of the student's was running, n
 ended, together they used less than IDLE_CPU_S of CPU, and the desk heard nothing from them;
 or when, for SPIN_S, the same held for every process but the caller, which kept the CPU busy
 while the workers it started in this call sat idle (a loop polling for results that will never
-come); or when, for BUSY_SILENT_S, the workers it started kept running, none started or ended,
-and the desk heard nothing: every task of the grader's speaks when it begins and ends, and
+come); or when, for BUSY_SILENT_S, the workers it started kept running (BUSY_CPU_SHARE of a
+CPU at least), none started or ended, and the desk heard nothing: every task of the grader's speaks when it begins and ends, and
 none runs that long, so a worker is looping outside them. A caller busy on its own, with threads
 or without, is never called early. Faking activity only makes the wait last to the check's
 limit.
@@ -40,6 +40,10 @@ SPIN_S = 5.0
 BUSY_SILENT_S = 6.0
 # A process blocked in a wait uses no CPU; a few clock ticks over the whole stretch is noise.
 IDLE_CPU_S = 0.05
+# Workers that loop keep CPUs busy; idle ones that tick (a Dask worker's heartbeats) use a few
+# hundredths of one. The share of a CPU that workers must have used, on average, to count as
+# running for BUSY_SILENT_S.
+BUSY_CPU_SHARE = 0.2
 STATES_AT_WORK = frozenset({psutil.STATUS_RUNNING, psutil.STATUS_DISK_SLEEP,
                             getattr(psutil, "STATUS_WAKING", "waking")})
 
@@ -136,13 +140,15 @@ class StallWatch:
 
     def _silent_workers_for(self, now: float, state: TreeState | None) -> float:
         """How long the workers this call started have run, the same processes throughout,
-        without a word to the desk (0 while they are idle: the other kinds cover that)."""
+        without a word to the desk (0 while they are idle or barely tick: the other kinds cover
+        that)."""
         since, then = self._workers_silent
         if (state is None or then is None or state.processes != then.processes
                 or self._last_heard() >= since or not self._started_workers(state)):
             self._workers_silent = (now, state)
             return 0.0
-        ran = state.others_at_work or state.others_cpu_s - then.others_cpu_s >= IDLE_CPU_S
+        used = state.others_cpu_s - then.others_cpu_s
+        ran = used >= max(IDLE_CPU_S, BUSY_CPU_SHARE * (now - since))
         return now - since if ran else 0.0
 
     def _started_workers(self, state: TreeState) -> bool:

@@ -92,6 +92,9 @@ class _Run:
         self.import_error: str | None = None
         self.phases: dict[str, dict] = {}
         self.exitstatus = 0
+        # Processes a suite keeps for its next checks (a cluster), in which student process.
+        self.kept_between_checks: set[int] = set()
+        self.kept_generation = 0
 
     def emit(self, event: str, **fields) -> None:
         self.events.write(json.dumps({"event": event, **fields}) + "\n")
@@ -272,6 +275,17 @@ def task_log(scratch: Path) -> TaskLog:
     return log
 
 
+@pytest.fixture
+def kept_between_checks() -> set[int]:
+    """The pids of the student's processes that this suite's next checks need (a cluster kept
+    for all of them): the leftover guard lets each run on after a check while the kernel shows
+    it as a child of the student's process. Emptied when that process is started again."""
+    if _run.kept_generation != _run.student.generation:
+        _run.kept_between_checks.clear()
+        _run.kept_generation = _run.student.generation
+    return _run.kept_between_checks
+
+
 def _student_leftovers() -> list:
     """The student's processes still running after a check, other than its process's helpers."""
     student = _run.student
@@ -285,7 +299,7 @@ def _leftover_guard():
     """Kill processes and remove segments a check leaves behind, and fail the check for it."""
     segments_before = system.shared_memory_segments()
     yield
-    running, kept_for_reuse = _student_leftovers(), 0
+    running, kept_for_reuse = _without_kept_between_checks(_student_leftovers()), 0
     if running:
         # Before the grace: the workers a library keeps would use all of it, as they never end.
         running, kept_for_reuse = _without_workers_kept_for_reuse(running)
@@ -313,6 +327,15 @@ def _leftover_guard():
         raise LeftBehind("Your code " + " and ".join(problems) + ". The grader cleaned up.",
                          brief=f"The grader then stopped and removed the {' and '.join(stopped)} "
                                "it left behind.")
+
+
+def _without_kept_between_checks(running: list) -> list:
+    """The leftovers apart from the processes the suite keeps for its next checks."""
+    if not running or _run.kept_generation != _run.student.generation:
+        return running
+    kept = system.workers_of([proc for proc in running if proc.pid in _run.kept_between_checks],
+                             _run.student.pid)
+    return [proc for proc in running if proc not in kept]
 
 
 def _without_workers_kept_for_reuse(running: list) -> tuple[list, int]:

@@ -1,5 +1,5 @@
 """Work on large NumPy arrays, per block, that notes whether each block was shared or copied: the
-shared_memory topic's transforms and joblib_parallel's sums."""
+shared_memory topic's transforms, and joblib_parallel's and dask_cluster's sums."""
 
 from __future__ import annotations
 
@@ -120,12 +120,33 @@ class BlockSum:
         import numpy as np
 
         os.makedirs(self.log_dir, exist_ok=True)  # here, by the student's user
-        notes.note(self.log_dir, "arrays", f"{int(in_shared_memory(values))} {values.size}")
+        notes.note(self.log_dir, "arrays", f"{int(self.shared(values))} {values.size}")
         return float(np.sum(values[start:stop]))
 
+    @staticmethod
+    def shared(values) -> bool:
+        """Whether the array is shared between tasks rather than a copy of their own."""
+        return in_shared_memory(values)
+
     def arrays(self) -> list[tuple[int, bool, int]]:
-        """(pid, memory-mapped, elements) for every array it was given so far."""
+        """(pid, shared, elements) for every array it was given so far."""
         return _noted_arrays(self.log_dir, "arrays")
+
+
+class ClusterBlockSum(BlockSum):
+    """BlockSum for the tasks of a Dask cluster, where an array sent once with scatter() is kept
+    in each worker's store and handed to every task there as that very object; an array passed
+    with every task arrives as a copy of the task's own."""
+
+    @staticmethod
+    def shared(values) -> bool:
+        from distributed import get_worker
+
+        try:
+            held = get_worker().data.values()
+        except ValueError:  # not in a worker of a cluster
+            return False
+        return any(value is values for value in held)
 
 
 def _noted_arrays(log_dir: str, kind: str) -> list[tuple[int, bool, int]]:

@@ -1,0 +1,1 @@
+"""dask_cluster that sends the large array with every task."""

@@ -1,0 +1,1 @@
+"""dask_cluster that closes the client and leaves the cluster running."""

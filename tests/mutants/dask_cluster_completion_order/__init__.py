@@ -1,0 +1,1 @@
+"""dask_cluster whose map gives the results as they finish."""

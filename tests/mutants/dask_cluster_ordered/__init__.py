@@ -1,0 +1,1 @@
+"""dask_cluster whose results wait for the slow ones."""

@@ -1,0 +1,1 @@
+"""dask_cluster whose workers are threads of the calling process."""
