@@ -23,6 +23,7 @@ from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.transfer import bytes_through_loopback
 from grader.measuring.worker_kill import worker_killed_mid_task
 from grader.reporting.feedback import mismatch
+from grader.running.kept_cluster import KeptCluster
 from grader.reporting.verdicts import ANY_CALL
 from grader.suites.shared_checks import (assert_in_completion_order,
                                          assert_not_in_calling_process,
@@ -63,22 +64,18 @@ PINNED_TO_A_DEAD_WORKER = (
     "workers=...)) waits for it forever: let the scheduler place the tasks, and it runs a lost "
     "task again elsewhere.")
 
-# The student's cluster, started once per student process and kept for the checks that follow.
-_cluster: dict = {}
+# The student's cluster, started by the first check that needs it and kept for the others.
+_kept = KeptCluster()
 
 
 @pytest.fixture
-def client(exercise, student, speedup_plan, kept_between_checks):
-    """The client of the student's cluster of speedup_plan.workers workers (start_cluster)."""
-    if _cluster.get("generation") != student.generation:
-        _cluster.clear()
-        started = time.monotonic()
-        handle = exercise.start_cluster(speedup_plan.workers)
-        _cluster.update(handle=handle, generation=student.generation,
-                        startup_s=time.monotonic() - started)
-    yield _cluster["handle"]
+def cluster(exercise, student, speedup_plan, kept_between_checks):
+    """cluster() in a check gives the client of the student's cluster of speedup_plan.workers
+    workers, started by their start_cluster() when there is none yet."""
+    yield lambda: _kept.client(lambda: exercise.start_cluster(speedup_plan.workers),
+                               student.generation)
     kept_between_checks.clear()
-    if student.alive() and _cluster.get("generation") == student.generation:
+    if student.alive() and _kept.kept_in(student.generation):
         kept_between_checks.update(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S))
 
 
@@ -88,7 +85,8 @@ def on_cluster(exercise, client):
 
 
 @pytest.mark.check("correctness", points=2, timeout=15)
-def test_results_in_order(exercise, student, client, task_log):
+def test_results_in_order(exercise, student, cluster, task_log):
+    client = cluster()
     func = StaggeredSquare(task_log.directory, {0: 0.1}, 0.0)
     items = list(range(40))
     got = exercise.map_on_cluster(client, func, items)
@@ -111,21 +109,23 @@ def test_results_in_order(exercise, student, client, task_log):
 
 
 @pytest.mark.check("speedup", points=3, timeout=15)
-def test_speedup(exercise, student, client, check_report, speedup_plan, task_log):
+def test_speedup(exercise, student, cluster, check_report, speedup_plan, task_log):
+    client = cluster()
     # The workers import the tasks' code on their first task: that, like the cluster's start-up,
     # is paid once, and is not what the check times.
     exercise.map_on_cluster(client, square, list(range(2 * speedup_plan.workers)))
     assert_parallel_map_speeds_up(on_cluster(exercise, client), baselines.spread_items,
                                   "map_on_cluster", speedup_plan, task_log, check_report,
                                   student=student)
-    startup_s = _cluster.get("startup_s", 0.0)
+    startup_s = _kept.startup_s
     check_report.record({"cluster_startup_s": round(startup_s, 3)},
                         f"{check_report.summary} Timed: the tasks alone, on the cluster already "
                         f"running (its start-up took {startup_s:.2f} s, once).")
 
 
 @pytest.mark.check("correctness", points=1, timeout=15)
-def test_results_as_they_finish(exercise, student, client, check_report, task_log):
+def test_results_as_they_finish(exercise, student, cluster, check_report, task_log):
+    client = cluster()
     func = StaggeredSquare(task_log.directory, UNORDERED_PAUSES, QUICK_S)
     got = list(exercise.as_they_finish(client, func, ITEMS))
     expected = [x * x for x in ITEMS]
@@ -141,7 +141,8 @@ def test_results_as_they_finish(exercise, student, client, check_report, task_lo
 
 
 @pytest.mark.check("hygiene", points=1, timeout=15)
-def test_large_input_is_scattered(exercise, student, client, check_report, scratch, speedup_plan):
+def test_large_input_is_scattered(exercise, student, cluster, check_report, scratch, speedup_plan):
+    client = cluster()
     values = values_of(ARRAY_ELEMENTS)
     given = student.make(copy.copy, values)  # kept in the student's process: not sent again
     func = ClusterBlockSum(scratch / "arrays")
@@ -190,8 +191,8 @@ def _loopback_limit(values, plan) -> int:
 
 
 @pytest.mark.check("correctness", points=2, timeout=10)
-def test_killed_worker_loses_nothing(exercise, student, client, check_report, task_log,
-                                     speedup_plan):
+def test_killed_worker_loses_nothing(exercise, student, cluster, check_report, task_log):
+    client = cluster()
     check_report.timeout_advice[ANY_CALL] = PINNED_TO_A_DEAD_WORKER
     lock = time_lock()
     work = TimedWork(task_log.directory, squarings_for(KILL_TASK_CPU_S, lock.modulus),
@@ -214,11 +215,12 @@ def test_killed_worker_loses_nothing(exercise, student, client, check_report, ta
 
 
 @pytest.mark.check("hygiene", points=1, timeout=15)
-def test_cluster_is_closed(exercise, student, client, check_report):
+def test_cluster_is_closed(exercise, student, cluster, check_report):
+    client = cluster()
     # By the kernel: every process of the student's but its process's own helpers.
     workers = system.student_leftovers(student.pid, student.config.run_as)
     exercise.close_cluster(client)
-    _cluster.clear()
+    _kept.forget()
     still = system.wait_until_stopped(workers, CLOSE_WAIT_S)
     check_report.record({"workers": len(workers), "workers_left": len(still)},
                         f"close_cluster() ended the cluster's {len(workers)} worker process(es) "
