@@ -23,8 +23,8 @@ from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.transfer import bytes_through_loopback
 from grader.measuring.worker_kill import worker_killed_mid_task
 from grader.reporting.feedback import mismatch
-from grader.running.kept_cluster import KeptCluster
 from grader.reporting.verdicts import ANY_CALL
+from grader.running.kept_cluster import KeptCluster
 from grader.suites.shared_checks import (assert_in_completion_order,
                                          assert_not_in_calling_process,
                                          assert_parallel_map_speeds_up)
@@ -52,8 +52,10 @@ KILL_TASKS = 4
 KILL_TASK_CPU_S = 0.2
 # How long after close_cluster() returns its processes and connections may take to end.
 CLOSE_WAIT_S = 1.0
-# How long the student's process gets to name its cluster's workers.
+# How long the student's process gets to name its cluster's workers, and a killed worker's
+# replacement gets to start (about a second on 2 busy cores).
 NAMING_TIMEOUT_S = 2.0
+RESTART_WAIT_S = 5.0
 IN_WORKER_PROCESSES = (
     "Start the cluster with LocalCluster(n_workers=workers, threads_per_worker=1, "
     "processes=True) and hand the tasks to its client: processes=False makes every worker a "
@@ -76,7 +78,22 @@ def cluster(exercise, student, speedup_plan, kept_between_checks):
                                student.generation)
     kept_between_checks.clear()
     if student.alive() and _kept.kept_in(student.generation):
-        kept_between_checks.update(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S))
+        kept_between_checks.update(workers_once_restarted(student, speedup_plan.workers))
+
+
+def workers_once_restarted(student, workers: int) -> list[int]:
+    """The pids of the cluster's workers, as Dask names them, once a worker killed by a check
+    has had up to RESTART_WAIT_S to be started again (else the new one, appearing after the
+    naming, would be taken for a leftover)."""
+    deadline = time.monotonic() + RESTART_WAIT_S
+    while True:
+        try:
+            named = student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S)
+        except Exception:  # noqa: BLE001 - a stuck or broken process: its processes are killed
+            return []
+        if len(named) >= workers or time.monotonic() >= deadline:
+            return named
+        time.sleep(0.05)
 
 
 def on_cluster(exercise, client):
