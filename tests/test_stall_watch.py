@@ -1,8 +1,8 @@
 """A hang is called early only on the kernel's evidence that nothing comes of the student's
 processes: a tree of blocked processes, a caller that spins while the workers it started sit
 idle, or workers it started that run without a word to the desk. A task that pauses on purpose,
-a worker that speaks as it works, a caller busy on its own, and helpers started before the call
-are not hangs."""
+a worker that speaks as it works, a caller busy on its own, helpers started before the call
+and idle workers that tick are not hangs."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ STARTS_A_SPINNER_THEN_WAITS = (
     "subprocess.Popen([sys.executable, '-c', sys.argv[1]]).wait()\n")
 SPINS_AND_SPEAKS = ("from student_runtime.workloads import notes\n"
                     "while True: notes.still_waiting()\n")
+# An idle worker that wakes to tick, as a Dask worker sends its heartbeats: a few hundredths of a
+# CPU, more than a blocked process, far less than a loop.
+TICKS = ("import time\n"
+         "while True:\n"
+         "    begun = time.process_time()\n"
+         "    while time.process_time() - begun < 0.004: pass\n"
+         "    time.sleep(0.05)\n")
 
 
 @pytest.fixture(autouse=True)
@@ -145,3 +152,12 @@ def test_workers_that_speak_as_they_run_are_not_a_stall(start, tmp_path):
         assert first_stall(StallWatch(proc.pid, desk.last_heard, call_started), 3.0) is None
     finally:
         desk.close()
+
+
+@pytest.mark.slow
+def test_workers_that_only_tick_are_not_said_to_loop(start):
+    # A task pinned to a Dask worker that was killed waits while the cluster's workers tick:
+    # that is left to the check's limit, whose message says what waits, not "a worker loops".
+    call_started = seconds_since_boot()
+    proc = start(STARTS_A_SPINNER_THEN_WAITS, TICKS)
+    assert first_stall(StallWatch(proc.pid, never_heard, call_started), 3.0) is None

@@ -12,10 +12,10 @@ ended, together they used less than IDLE_CPU_S of CPU, and the desk heard nothin
 or when, for SPIN_S, the same held for every process but the caller, which kept the CPU busy
 while the workers it started in this call sat idle (a loop polling for results that will never
 come); or when, for BUSY_SILENT_S, the workers it started kept running (BUSY_CPU_SHARE of a
-CPU at least), none started or ended, and the desk heard nothing: every task of the grader's speaks when it begins and ends, and
-none runs that long, so a worker is looping outside them. A caller busy on its own, with threads
-or without, is never called early. Faking activity only makes the wait last to the check's
-limit.
+CPU at least), none started or ended, and the desk heard nothing: every task of the grader's
+speaks when it begins and ends, and none runs that long, so a worker is looping outside them.
+A caller busy on its own, with threads or without, is never called early. Faking activity only
+makes the wait last to the check's limit.
 """
 
 from __future__ import annotations
