@@ -78,21 +78,19 @@ def cluster(exercise, student, speedup_plan, kept_between_checks):
                                student.generation)
     kept_between_checks.clear()
     if student.alive() and _kept.kept_in(student.generation):
-        kept_between_checks.update(workers_once_restarted(student, speedup_plan.workers))
-
-
-def workers_once_restarted(student, workers: int) -> list[int]:
-    """The pids of the cluster's workers, as Dask names them, once a worker killed by a check
-    has had up to RESTART_WAIT_S to be started again (else the new one, appearing after the
-    naming, would be taken for a leftover)."""
-    deadline = time.monotonic() + RESTART_WAIT_S
-    while True:
         try:
-            named = student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S)
+            kept_between_checks.update(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S))
         except Exception:  # noqa: BLE001 - a stuck or broken process: its processes are killed
-            return []
-        if len(named) >= workers or time.monotonic() >= deadline:
-            return named
+            pass
+
+
+def wait_for_replacement(student, workers: int) -> None:
+    """Wait up to RESTART_WAIT_S until the cluster has `workers` workers again, as Dask names
+    them: a worker killed by a check is replaced by its Nanny, and a replacement that appeared
+    only after the naming between checks would be taken for a leftover."""
+    deadline = time.monotonic() + RESTART_WAIT_S
+    while (len(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S)) < workers
+           and time.monotonic() < deadline):
         time.sleep(0.05)
 
 
@@ -215,8 +213,11 @@ def test_killed_worker_loses_nothing(exercise, student, cluster, check_report, t
     work = TimedWork(task_log.directory, squarings_for(KILL_TASK_CPU_S, lock.modulus),
                      lock.modulus)
     seeds = list(range(KILL_TASKS))
+    workers = len(student.call(cluster_workers))
     with worker_killed_mid_task(student.pid, wait_s=10.0) as killed:
         got = exercise.map_on_cluster(client, work, seeds)
+    if killed.pid is not None:
+        wait_for_replacement(student, workers)
     expected = [lock.answer(seed, work.iterations) for seed in seeds]
     check_report.record({"killed_worker": killed.pid, "tasks": KILL_TASKS},
                         "A worker was killed in the middle of a task, and every result still "
