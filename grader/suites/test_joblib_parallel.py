@@ -9,6 +9,7 @@ a memory map from one copied to every task.
 """
 
 import copy
+import functools
 import math
 from collections import Counter
 
@@ -28,7 +29,7 @@ from student_runtime.instruments.kept_workers import stop_workers_kept_for_reuse
 from student_runtime.workloads.arrays import BlockSum, values_of
 from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.tasks import (ChunkCountingFunction, TaskLog, TimedWork,
-                                             chunks_received, square)
+                                             chunks_received, spin, square)
 
 WORKERS = 2
 ITEMS = [0, 1, 2, 3, 4, 5]
@@ -39,6 +40,10 @@ UNORDERED_PAUSES = {0: 0.4}
 ORDER_TOLERANCE_S = 0.05
 BATCHES_PER_WORKER = 4
 TINY_TASKS = 10_000
+# Each tiny task spins this many times (about 15 microseconds): together about 0.1 s of the
+# workers' CPU, which the kernel's count, kept in clock ticks, sees. Squares alone took so
+# little that on Python 3.14 it counted 0 for workers kept from an earlier check in 1 run of 3.
+TINY_TASK_SPINS = 200
 # The CPU the calling process may spend on map_tiny_tasks, as the kernel counts it: sending
 # 10,000 tasks one per message costs it about 2 s here (more on a free-threaded 3.13), in
 # batches under 0.2 s.
@@ -122,12 +127,13 @@ def test_batch_size_rule(exercise):
 @pytest.mark.check("speedup", points=1, timeout=15)
 def test_tiny_tasks_are_batched(exercise, student, check_report, scratch):
     items = list(range(TINY_TASKS))
-    func = student.make(ChunkCountingFunction, square, scratch / "chunks")
+    tiny = functools.partial(spin, TINY_TASK_SPINS)
+    func = student.make(ChunkCountingFunction, tiny, scratch / "chunks")
     sampler = TreeCpuSampler(student.pid).start()
     got = exercise.map_tiny_tasks(func, items, WORKERS)
     charged = sampler.stop()
-    expected = [square(x) for x in items]
-    assert got == expected, mismatch(f"map_tiny_tasks(square, range({TINY_TASKS}), "
+    expected = [tiny(x) for x in items]
+    assert got == expected, mismatch(f"map_tiny_tasks(tiny_task, range({TINY_TASKS}), "
                                      f"workers={WORKERS})", got, expected,
                                      "Return every result, in the order of the items.")
     # The function is unpickled once per message, in the worker that receives it (what the
