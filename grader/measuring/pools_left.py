@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from grader import system
+from grader import system, waits
 from grader.call_errors import STUDENT_STOPPED
 from student_runtime.instruments import pools
 
-# How long workers may take to stop once the call has ended before they count as left running.
-STOP_GRACE_S = 1.0
 
 
 class PoolsLeft:
@@ -50,6 +48,6 @@ def pools_left_running(student):
 
 def _note_and_stop(student, found: PoolsLeft) -> None:
     left = system.student_leftovers(student.pid, student.config.run_as)
-    left = system.wait_until_stopped(left, STOP_GRACE_S)
+    left = system.wait_until_stopped(left, waits.STOPPING_S)
     found.pids = tuple(proc.pid for proc in left)
     found.pools.terminate_running()

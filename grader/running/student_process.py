@@ -59,8 +59,6 @@ AGENT_CODE = "from student_runtime import agent; agent.main()"
 STUDENT_RUNTIME_DIR = Path(__file__).resolve().parents[2] / "student_runtime"
 # How long the agent gets to write its stacks when asked, before it is killed.
 STACK_WAIT_S = 0.5
-# How long a kill of the student's processes may take before it is given up.
-KILL_WAIT_S = 2.0
 # What is kept of the student's output for one check: its head and its tail.
 OUTPUT_KEPT_BYTES = 32 * 1024
 # More output than this in a topic fills the disk for nothing: the student's processes are

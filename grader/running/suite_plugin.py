@@ -24,7 +24,7 @@ import pytest
 
 from grader.measuring import leftovers, task_desk
 from grader.measuring.task_desk import TaskDesk
-from grader import system
+from grader import system, waits
 from grader.measuring.speedup import SpeedupPlan, plan_for
 from grader.reporting.shown_output import check_output
 from grader.running.student_process import (STUDENT_PATH, CallTimedOut, StudentProcess,
@@ -46,9 +46,6 @@ IMPORT_TIMEOUT_S = 10.0
 # The student's calls end at the check's limit; pytest-timeout, and after it faulthandler, are
 # there only for a fault of the grader's own.
 BACKSTOP_GRACE_S = 5.0
-LEFTOVER_GRACE_S = 0.5
-# How long the student's process gets to name what it left running.
-NAMING_TIMEOUT_S = 2.0
 # What the command line of a worker that loky keeps for reuse runs.
 KEPT_WORKER_CODE = "loky.backend.popen_loky"
 
@@ -185,7 +182,7 @@ def _pools_of(module) -> list[str]:
     if module is None:
         return []
     try:
-        pools = _run.student.call(started.module_level_pools, module, timeout_s=NAMING_TIMEOUT_S)
+        pools = _run.student.call(started.module_level_pools, module, timeout_s=waits.ANSWERING_S)
     except Exception:  # noqa: BLE001 - naming is a courtesy
         return []
     return [name for name in pools if isinstance(name, str)] if isinstance(pools, list) else []
@@ -303,7 +300,7 @@ def _leftover_guard():
     if running:
         # Before the grace: the workers a library keeps would use all of it, as they never end.
         running, kept_for_reuse = _without_workers_kept_for_reuse(running)
-    running = system.wait_until_stopped(running, LEFTOVER_GRACE_S)
+    running = system.wait_until_stopped(running, waits.ENDING_S)
     labels, module_pools = {}, []
     if running:
         labels, module_pools = _names_of_leftovers()
@@ -347,7 +344,7 @@ def _without_workers_kept_for_reuse(running: list) -> tuple[list, int]:
     starting, and killing it would break the pool for the next check.)
     """
     try:
-        named = _run.student.call(kept_workers.workers_kept_for_reuse, timeout_s=NAMING_TIMEOUT_S)
+        named = _run.student.call(kept_workers.workers_kept_for_reuse, timeout_s=waits.ANSWERING_S)
     except Exception:  # noqa: BLE001 - a stuck or broken process: its processes are killed anyway
         return running, 0
     if not isinstance(named, list) or not named:
@@ -361,7 +358,7 @@ def _names_of_leftovers() -> tuple[dict, list[str]]:
     """What the student's process says about the processes it started (for the message only)."""
     pools = _run.pools_at_module_level()
     try:
-        labels = _run.student.call(started.started_processes, timeout_s=NAMING_TIMEOUT_S)
+        labels = _run.student.call(started.started_processes, timeout_s=waits.ANSWERING_S)
     except Exception:  # noqa: BLE001 - naming is a courtesy; a stuck process is killed anyway
         return {}, pools
     return leftovers.labels_from(labels), pools

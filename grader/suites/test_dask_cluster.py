@@ -17,7 +17,7 @@ from collections import Counter
 import psutil
 import pytest
 
-from grader import system
+from grader import system, waits
 from grader.measuring import baselines
 from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.transfer import bytes_through_loopback
@@ -50,11 +50,7 @@ LOOPBACK_READINGS = 2
 # Killed mid-task: CPU work long enough that the kill lands inside a task.
 KILL_TASKS = 4
 KILL_TASK_CPU_S = 0.2
-# How long after close_cluster() returns its processes and connections may take to end.
-CLOSE_WAIT_S = 1.0
-# How long the student's process gets to name its cluster's workers, and a killed worker's
-# replacement gets to start (about a second on 2 busy cores).
-NAMING_TIMEOUT_S = 2.0
+# How long a killed worker's replacement gets to start (about a second on 2 busy cores).
 RESTART_WAIT_S = 5.0
 IN_WORKER_PROCESSES = (
     "Start the cluster with LocalCluster(n_workers=workers, threads_per_worker=1, "
@@ -79,7 +75,7 @@ def cluster(exercise, student, speedup_plan, kept_between_checks):
     kept_between_checks.clear()
     if student.alive() and _kept.kept_in(student.generation):
         try:
-            kept_between_checks.update(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S))
+            kept_between_checks.update(student.call(cluster_workers, timeout_s=waits.ANSWERING_S))
         except Exception:  # noqa: BLE001 - a stuck or broken process: its processes are killed
             pass
 
@@ -89,7 +85,7 @@ def wait_for_replacement(student, workers: int) -> None:
     them: a worker killed by a check is replaced by its Nanny, and a replacement that appeared
     only after the naming between checks would be taken for a leftover."""
     deadline = time.monotonic() + RESTART_WAIT_S
-    while (len(student.call(cluster_workers, timeout_s=NAMING_TIMEOUT_S)) < workers
+    while (len(student.call(cluster_workers, timeout_s=waits.ANSWERING_S)) < workers
            and time.monotonic() < deadline):
         time.sleep(0.05)
 
@@ -239,19 +235,19 @@ def test_cluster_is_closed(exercise, student, cluster, check_report):
     workers = system.student_leftovers(student.pid, student.config.run_as)
     exercise.close_cluster(client)
     _kept.forget()
-    still = system.wait_until_stopped(workers, CLOSE_WAIT_S)
+    still = system.wait_until_stopped(workers, waits.STOPPING_S)
     check_report.record({"workers": len(workers), "workers_left": len(still)},
                         f"close_cluster() ended the cluster's {len(workers)} worker process(es) "
                         "and the client's connections.")
     assert workers, f"start_cluster() started no worker process to close. {IN_WORKER_PROCESSES}"
     assert not still, (
         f"{len(still)} of the cluster's {len(workers)} worker processes still ran "
-        f"{CLOSE_WAIT_S:g} s after close_cluster() returned: closing the client leaves its "
+        f"{waits.STOPPING_S:g} s after close_cluster() returned: closing the client leaves its "
         "cluster running. Close the cluster too (client.cluster.close()).")
-    connections = _connections_once_closed(student.pid, CLOSE_WAIT_S)
+    connections = _connections_once_closed(student.pid, waits.STOPPING_S)
     check_report.metrics.update(connections_left=connections)
     assert not connections, (
-        f"Your process still held {connections} network connection(s) {CLOSE_WAIT_S:g} s after "
+        f"Your process still held {connections} network connection(s) {waits.STOPPING_S:g} s after "
         "close_cluster() returned: the scheduler, or a client, is still open. Close the client "
         "(client.close()) and then its cluster.")
 

@@ -12,7 +12,7 @@ import pytest
 
 from grader.call_errors import StudentException, StudentRaised
 from grader.measuring import baselines
-from grader import system
+from grader import system, waits
 from grader.reporting.feedback import mismatch, shown
 from grader.suites.shared_checks import (assert_not_in_calling_process,
                                             assert_parallel_map_speeds_up)
@@ -26,7 +26,6 @@ STUCK_TASK_S = 30.0
 TIMEOUT_S = 0.2
 # A timed-out call must return soon after its timeout; stopping a worker takes milliseconds.
 RETURN_ALLOWANCE_S = 3.0
-STOP_GRACE_S = 1.0
 WAITED_FOR_STUCK_TASK = (
     "result_or_none was still waiting for a task that runs for 30 s. future.result(timeout=...) "
     "gives up on waiting, but the task runs on, and shutdown() (which leaving a `with` block "
@@ -153,7 +152,7 @@ def test_cancel_what_has_not_started(exercise, student, check_report, task_log):
         call, (item, result), (item, item * item) if item in items else "an item and its square",
         "Return the item of the first future to finish, with that future's result().")
     # Tasks still running when the function returned may take a moment to log their end.
-    deadline = time.monotonic() + STOP_GRACE_S
+    deadline = time.monotonic() + waits.STOPPING_S
     while len(log.read()) + cancelled < len(items) and time.monotonic() < deadline:
         time.sleep(0.02)
     records = log.read(order="end")
@@ -190,7 +189,7 @@ def test_timeout_stops_the_worker(exercise, student, check_report):
     assert took < TIMEOUT_S + RETURN_ALLOWANCE_S, (
         f"Called {call}: it took {took:.1f} s to give up. Pass the timeout to "
         "future.result(timeout=...) and stop the worker right after.")
-    deadline = time.monotonic() + STOP_GRACE_S
+    deadline = time.monotonic() + waits.STOPPING_S
     running = [1]
     while running and time.monotonic() < deadline:
         # A forkserver or resource tracker the call started is meant to outlive it (the
@@ -202,7 +201,7 @@ def test_timeout_stops_the_worker(exercise, student, check_report):
     assert not running, (
         f"Called {call}: it returned None after {took:.2f} s, but {len(running)} worker "
         f"process(es) (pid {', '.join(map(str, running))}) still ran the stuck task "
-        f"{STOP_GRACE_S:g} s later. cancel() and shutdown() never stop a task that has started: "
+        f"{waits.STOPPING_S:g} s later. cancel() and shutdown() never stop a task that has started: "
         "stop the worker itself (terminate_workers() from Python 3.14; before that, terminate() "
         "the processes in executor._processes, as the module docstring shows).")
     got = result_or_none(nap, 0.01, 10.0)

@@ -13,6 +13,7 @@ from collections import Counter
 import psutil
 import pytest
 
+from grader import waits
 from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.speedup import WORK_CPU_S
 from grader.measuring.thread_speedup import measure_thread_speedup
@@ -31,8 +32,6 @@ RACE_THREADS = 4
 BUCKETS = 8
 # A count already in the dict before the call, under a key func never gives: it must be kept.
 COUNTS_BEFORE = {"earlier": 7}
-# The threads of an executor end as its `with` block ends; a moment's grace for the kernel.
-THREADS_END_WAIT_S = 0.5
 
 
 def threads_of(records) -> int:
@@ -125,7 +124,7 @@ def test_threads_are_ended(exercise, student, check_report):
     assert got == [square(x) for x in items], mismatch(
         f"threaded_map(square, range(100), workers={WORKERS})", got, [square(x) for x in items],
         "Return every result, in the order of the items.")
-    after = threads_once_ended(student.pid, before, THREADS_END_WAIT_S)
+    after = threads_once_ended(student.pid, before, waits.ENDING_S)
     # The kernel's count passes; the names the student's process gives can only fail (an
     # executor kept from an earlier call has its threads in both counts).
     kept = student.call(executor_threads)

@@ -14,6 +14,7 @@ from concurrent.interpreters import NotShareableError
 import psutil
 import pytest
 
+from grader import waits
 from grader.call_errors import StudentRaised
 from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.speedup import WORK_CPU_S
@@ -31,8 +32,6 @@ WORKERS = 2
 INTERPRETERS = InProcessWorkers("interpreters", InterpreterPoolExecutor)
 CANNOT_CROSS = "cannot cross"
 MAIN_INTERPRETER = "0"
-# An executor's interpreters are closed, and their threads ended, as its `with` block ends.
-THREADS_END_WAIT_S = 0.5
 
 
 def crossings_here() -> list:
@@ -155,7 +154,7 @@ def test_interpreters_are_closed(exercise, student, check_report):
     assert got == [square(x) for x in items], mismatch(
         f"interpreter_map(square, range(50), workers={WORKERS})", got,
         [square(x) for x in items], "Return every result, in the order of the items.")
-    after = threads_once_ended(student.pid, before, THREADS_END_WAIT_S)
+    after = threads_once_ended(student.pid, before, waits.ENDING_S)
     # The kernel's count passes; what the student's process lists can only fail.
     alive = student.call(interpreters_alive)
     check_report.record({"threads_before": before, "threads_after": after,

@@ -16,7 +16,7 @@ from collections import Counter
 import psutil
 import pytest
 
-from grader import system
+from grader import system, waits
 from grader.measuring import baselines
 from grader.measuring.kernel_cpu import TreeCpuSampler
 from grader.measuring.puzzles import squarings_for, time_lock
@@ -59,8 +59,6 @@ REUSE_CPU_S = 0.4
 # Of the CPU the workers spent on the second call, at most this share may go to processes that
 # the first call had not started (a new pool's start-up and work).
 NEW_PROCESS_CPU_SHARE = 0.2
-# loky's shutdown waits for its workers: they are gone when it returns, or soon after.
-KEPT_STOP_WAIT_S = 0.5
 IN_WORKER_PROCESSES = (
     "Pass n_jobs=workers to Parallel and keep its default backend, loky, whose workers are "
     "processes: n_jobs=1 makes every call in the calling process, and backend=\"threading\" "
@@ -221,7 +219,7 @@ def test_workers_are_reused(exercise, student, check_report, task_log):
     # What joblib keeps after the calls is shut down here, so the kernel shows how many it was.
     alive = psutil.Process(student.pid).children(recursive=True)
     student.call(stop_workers_kept_for_reuse)
-    kept = len(alive) - len(system.wait_until_stopped(alive, KEPT_STOP_WAIT_S))
+    kept = len(alive) - len(system.wait_until_stopped(alive, waits.ENDING_S))
     check_report.record({"workers_cpu_s_in_reused": round(old_cpu, 3),
                          "workers_cpu_s_in_new": round(new_cpu, 3),
                          "new_processes": new_processes, "kept_for_reuse": kept},

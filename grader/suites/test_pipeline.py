@@ -19,7 +19,7 @@ from grader.measuring import baselines, leftovers
 from grader.suites.shared_checks import assert_parallel_map_speeds_up
 from grader.reporting.feedback import mismatch, shown
 from grader.reporting.verdicts import ANY_CALL, describe_error
-from grader import system
+from grader import system, waits
 from grader.running.student_process import Remote
 from student_runtime.instruments.started import Unjoined, started_processes
 from student_runtime.workloads.stages import (BreaksOn, OutOfOrder, QueueRanDry, ScriptedQueue,
@@ -44,10 +44,6 @@ CLOCK_SLACK_S = 0.1
 # Going on with every item after the broken one takes this long on WORKERS workers: a pipeline
 # that stops raises well before, by the grader's own clock.
 FINISHING_S = (len(ERROR_ITEMS) - 1 - BROKEN) * ERROR_PAUSE_S / WORKERS
-# Stopped stage processes take a moment to be gone.
-STOP_GRACE_S = 1.0
-# How long the student's process gets to name the processes it started (for a message only).
-NAMING_TIMEOUT_S = 2.0
 # Stands for a SENTINEL that is not plain data in what a stage sent (see sent_messages).
 SENTINEL_MARK = "<SENTINEL>"
 READ_ADVICE = (
@@ -250,17 +246,17 @@ def names_of_processes(student) -> dict:
     """pid -> label of the processes the student's process started and has not joined, as the
     student knows them (for a message only: it may say nothing)."""
     try:
-        return leftovers.labels_from(student.call(started_processes, timeout_s=NAMING_TIMEOUT_S))
+        return leftovers.labels_from(student.call(started_processes, timeout_s=waits.ANSWERING_S))
     except Exception:  # noqa: BLE001 - naming is a courtesy
         return {}
 
 
 def stages_left_running(student, before: set[int]) -> list[str]:
-    """Processes not in `before` still running STOP_GRACE_S on, seen by the grader with psutil,
-    named as the student knows them."""
+    """Processes not in `before` still running once they have had waits.STOPPING_S to stop,
+    seen by the grader with psutil, named as the student knows them."""
     started = [proc for proc in system.student_leftovers(student.pid, None)
                if proc.pid not in before] if student.pid is not None else []
-    running = sorted(proc.pid for proc in system.wait_until_stopped(started, STOP_GRACE_S))
+    running = sorted(proc.pid for proc in system.wait_until_stopped(started, waits.STOPPING_S))
     if not running:
         return []
     known = names_of_processes(student)
@@ -280,7 +276,7 @@ def assert_pipeline_stopped(exercise, student, call: str, failure: str, raised, 
     running = stages_left_running(student, before_pids)
     assert not running, (
         f"Called {call}: {failure}; PipelineError reached the caller, but {len(running)} of the "
-        f"pipeline's processes were still running {STOP_GRACE_S:g} s later: "
+        f"pipeline's processes were still running {waits.STOPPING_S:g} s later: "
         f"{', '.join(running)}. Nothing stops them: they go on with their items, or wait on "
         "their queue forever. terminate() every stage process, then join() each, before the "
         "error leaves run_pipeline.")
