@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KIT_ROOT
+from conftest import KIT_ROOT, skip_where_not_available
 from grader import isolation
 
 ATTACKS = KIT_ROOT / "tests" / "attacks"
@@ -53,6 +53,16 @@ def test_the_reference_gets_full_marks_as_another_user(grade, separate_user):
     run = grade("pool_map", "--target", "solutions")
     assert run.scorecard["integrity"]["isolation"]["mode"] == "separate-user"
     assert run.topic("pool_map")["score"] == 10
+
+
+def test_a_dask_cluster_runs_as_another_user(grade, separate_user):
+    # Its workers, its scratch space and its sockets all belong to the student user; the
+    # grader, as root, still kills one of them and sees them end.
+    skip_where_not_available("dask_cluster")
+    run = grade("dask_cluster", "--target", "solutions")
+    assert run.scorecard["integrity"]["isolation"]["mode"] == "separate-user"
+    topic = run.topic("dask_cluster")
+    assert topic["score"] == topic["max_score"], [c["message"] for c in topic["checks"]]
 
 
 def test_the_graders_environment_is_out_of_reach(grade, separate_user, monkeypatch):
