@@ -20,7 +20,8 @@ SAMPLE_EVERY_S = 0.05
 # Where psutil must read every process of the machine to list a tree, it does so every few
 # samples only, so that sampling takes little of a CPU that the student's run may need.
 RESCAN_EVERY = 4
-def _cpu_s(proc: psutil.Process) -> float | None:
+def process_cpu_s(proc: psutil.Process) -> float | None:
+    """The CPU the kernel has charged to proc so far (user and system), or None once it is gone."""
     try:
         times = proc.cpu_times()
     except psutil.Error:
@@ -71,7 +72,7 @@ class TreeCpuSampler:
         if rescan or not self._procs:
             self._procs = self._tree()
         for proc in self._procs:
-            cpu = _cpu_s(proc)
+            cpu = process_cpu_s(proc)
             if cpu is not None:
                 self._first.setdefault(proc.pid, 0.0 if self._started else cpu)
                 self._last[proc.pid] = cpu

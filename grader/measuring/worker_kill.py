@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import psutil
 
 from grader import system
+from grader.measuring.kernel_cpu import process_cpu_s
 
 # CPU that a worker must have spent since the call began to count as computing a task: far more
 # than an idle worker's heartbeats, far less than one task of the check's.
@@ -30,14 +31,6 @@ class Kill:
 
     pid: int | None = None
     at: float | None = None
-
-
-def _cpu_s(proc: psutil.Process) -> float | None:
-    try:
-        times = proc.cpu_times()
-    except psutil.Error:
-        return None
-    return times.user + times.system
 
 
 @contextmanager
@@ -62,7 +55,7 @@ def worker_killed_mid_task(student_pid: int, wait_s: float):
             for child in children:
                 if child.pid not in helper:
                     helper[child.pid] = system.is_helper_of(child, student_pid)
-                if helper[child.pid] or (cpu := _cpu_s(child)) is None:
+                if helper[child.pid] or (cpu := process_cpu_s(child)) is None:
                     continue
                 if cpu - first_cpu.setdefault(child.pid, cpu) >= BUSY_CPU_S:
                     try:

@@ -5,8 +5,10 @@ Each one asserts, like a check does, and records its figures through the check's
 
 from __future__ import annotations
 
+import math
 import os
 import time
+from collections import Counter
 from typing import Callable
 
 import psutil
@@ -14,6 +16,7 @@ import psutil
 from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.measuring.puzzles import TimeLock, squarings_for, time_lock
+from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.tasks import TaskLog, TimedWork
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
@@ -69,6 +72,29 @@ def assert_parallel_map_speeds_up(student_map: Callable, reference_map: Callable
         f"{name}(work, {plan.tasks} tasks, workers={plan.workers})", got, expected, advice)
 
 
+def assert_results_come_as_they_finish(results_of: Callable, call: str, task_log: TaskLog,
+                                       check_report, student_pid: int, advice: dict[str, str],
+                                       slow_s: float, quick_s: float = 0.02,
+                                       tolerance_s: float = 0.05) -> None:
+    """Judge a call that yields results as their tasks finish: `results_of(func, items)` makes
+    the student's call on six squares, of which item 0 takes slow_s and finishes last.
+
+    Every result must come once, from worker processes, in the order the tasks finished (within
+    tolerance_s). advice holds the words of each failure: "none_ran", "in_workers" and "order".
+    """
+    items = [0, 1, 2, 3, 4, 5]
+    func = StaggeredSquare(task_log.directory, {0: slow_s}, quick_s)
+    got = list(results_of(func, items))
+    expected = [x * x for x in items]
+    assert Counter(got) == Counter(expected), mismatch(
+        f"{call}(square, {items})", got, expected,
+        "Every item's result must come exactly once, in whatever order the tasks finish.")
+    records = TaskLog(func.log_dir).read(order="end")
+    assert records, f"{call}: no task ran at all. {advice['none_ran']}"
+    assert_not_in_calling_process(records, call, advice["in_workers"], student_pid)
+    assert_in_completion_order(got, items, records, check_report, tolerance_s, advice["order"])
+
+
 def assert_in_completion_order(got: list, items: list, records, check_report,
                                tolerance_s: float, advice: str) -> None:
     """Judge squares of items `got` in the order they came, against the tasks' records read in
@@ -99,3 +125,17 @@ def threads_once_ended(pid: int, before: int, wait_s: float) -> int:
     while process.num_threads() > before and time.monotonic() < deadline:
         time.sleep(0.02)
     return process.num_threads()
+
+
+def assert_block_sums(got, values, blocks: int, call: str) -> None:
+    """Judge the sums of `blocks` equal blocks of values (the last one ends at len(values)), in
+    block order, as block_results of the joblib and Dask topics returns them."""
+    size = len(values) // blocks
+    bounds = [(i * size, (i + 1) * size if i < blocks - 1 else len(values)) for i in range(blocks)]
+    expected = [float(values[start:stop].sum()) for start, stop in bounds]
+    close = (isinstance(got, list) and len(got) == blocks
+             and all(isinstance(g, float) and math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9)
+                     for g, e in zip(got, expected)))
+    assert close, mismatch(call, got, expected,
+                           "Cut the array into `blocks` equal blocks (the last one ends at "
+                           "len(values)) and return func's results in block order.")

@@ -10,7 +10,6 @@ interface, through which all their TCP connections go; the grader kills a worker
 """
 
 import copy
-import math
 import time
 from collections import Counter
 
@@ -25,20 +24,17 @@ from grader.measuring.worker_kill import worker_killed_mid_task
 from grader.reporting.feedback import mismatch
 from grader.reporting.verdicts import ANY_CALL
 from grader.running.kept_cluster import KeptCluster
-from grader.suites.shared_checks import (assert_in_completion_order,
-                                         assert_not_in_calling_process,
-                                         assert_parallel_map_speeds_up)
+from grader.suites.shared_checks import (assert_block_sums, assert_not_in_calling_process,
+                                         assert_parallel_map_speeds_up,
+                                         assert_results_come_as_they_finish)
 from student_runtime.instruments.dask_clusters import cluster_workers
 from student_runtime.workloads.arrays import ClusterBlockSum, values_of
 from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.tasks import TaskLog, TimedWork, square
 
-ITEMS = [0, 1, 2, 3, 4, 5]
-QUICK_S = 0.02
-# Item 0 takes far longer than the rest, so it finishes last though it was handed out first.
-UNORDERED_PAUSES = {0: 0.3}
-# Results of tasks that ended within this long of each other may reach the caller in either order.
-ORDER_TOLERANCE_S = 0.05
+# Item 0 of the results-as-they-finish check takes this long, so it finishes last though it
+# was handed out first.
+SLOW_ITEM_S = 0.3
 # 16 MB in 8 blocks: passed with every task, the array crosses the loopback twice per task
 # (client to scheduler, scheduler to worker); scattered, once to a worker and once to each of
 # the others that needs it.
@@ -137,18 +133,12 @@ def test_speedup(exercise, student, cluster, check_report, speedup_plan, task_lo
 @pytest.mark.check("correctness", points=1, timeout=15)
 def test_results_as_they_finish(exercise, student, cluster, check_report, task_log):
     client = cluster()
-    func = StaggeredSquare(task_log.directory, UNORDERED_PAUSES, QUICK_S)
-    got = list(exercise.as_they_finish(client, func, ITEMS))
-    expected = [x * x for x in ITEMS]
-    assert Counter(got) == Counter(expected), mismatch(
-        f"as_they_finish(client, square, {ITEMS})", got, expected,
-        "Every item's result must come exactly once, in whatever order the tasks finish.")
-    records = TaskLog(func.log_dir).read(order="end")
-    assert records, "as_they_finish: no task ran at all. Hand the items to client.map()."
-    assert_not_in_calling_process(records, "as_they_finish", IN_WORKER_PROCESSES, student.pid)
-    assert_in_completion_order(got, ITEMS, records, check_report, ORDER_TOLERANCE_S,
-                               "Loop over as_completed(futures) and yield each future's result; "
-                               "gather() and a loop over the futures keep the order of the items.")
+    assert_results_come_as_they_finish(
+        lambda func, items: exercise.as_they_finish(client, func, items), "as_they_finish",
+        task_log, check_report, student.pid, slow_s=SLOW_ITEM_S, advice={
+            "none_ran": "Hand the items to client.map().", "in_workers": IN_WORKER_PROCESSES,
+            "order": "Loop over as_completed(futures) and yield each future's result; gather() "
+                     "and a loop over the futures keep the order of the items."})
 
 
 @pytest.mark.check("hygiene", points=1, timeout=15)
@@ -164,17 +154,8 @@ def test_large_input_is_scattered(exercise, student, cluster, check_report, scra
         readings.append(sent["total"])
         if sent["total"] is None or sent["total"] <= _loopback_limit(values, speedup_plan):
             break
-    size = ARRAY_ELEMENTS // BLOCKS
-    bounds = [(i * size, (i + 1) * size if i < BLOCKS - 1 else ARRAY_ELEMENTS)
-              for i in range(BLOCKS)]
-    expected = [float(values[start:stop].sum()) for start, stop in bounds]
-    close = (isinstance(got, list) and len(got) == BLOCKS
-             and all(isinstance(g, float) and math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9)
-                     for g, e in zip(got, expected)))
-    assert close, mismatch(f"block_results(client, func, <{ARRAY_ELEMENTS:,} values>, "
-                           f"blocks={BLOCKS})", got, expected,
-                           "Cut the array into `blocks` equal blocks (the last one ends at "
-                           "len(values)) and return func's results in block order.")
+    assert_block_sums(got, values, BLOCKS,
+                      f"block_results(client, func, <{ARRAY_ELEMENTS:,} values>, blocks={BLOCKS})")
     sent = None if None in readings else min(readings)
     limit = _loopback_limit(values, speedup_plan)
     arrays = func.arrays()

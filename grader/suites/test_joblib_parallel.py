@@ -10,8 +10,6 @@ a memory map from one copied to every task.
 
 import copy
 import functools
-import math
-from collections import Counter
 
 import psutil
 import pytest
@@ -22,9 +20,9 @@ from grader.measuring.kernel_cpu import TreeCpuSampler
 from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.transfer import bytes_sent
 from grader.reporting.feedback import mismatch
-from grader.suites.shared_checks import (assert_in_completion_order,
-                                         assert_not_in_calling_process,
-                                         assert_parallel_map_speeds_up)
+from grader.suites.shared_checks import (assert_block_sums, assert_not_in_calling_process,
+                                         assert_parallel_map_speeds_up,
+                                         assert_results_come_as_they_finish)
 from student_runtime.instruments.kept_workers import stop_workers_kept_for_reuse
 from student_runtime.workloads.arrays import BlockSum, values_of
 from student_runtime.workloads.items import StaggeredSquare
@@ -32,12 +30,9 @@ from student_runtime.workloads.tasks import (ChunkCountingFunction, TaskLog, Tim
                                              chunks_received, spin, square)
 
 WORKERS = 2
-ITEMS = [0, 1, 2, 3, 4, 5]
-QUICK_S = 0.02
-# Item 0 takes far longer than the rest, so it finishes last though it was handed out first.
-UNORDERED_PAUSES = {0: 0.4}
-# Results of tasks that ended within this long of each other may reach the caller in either order.
-ORDER_TOLERANCE_S = 0.05
+# Item 0 of the results-as-they-finish check takes this long, so it finishes last though it
+# was handed out first.
+SLOW_ITEM_S = 0.4
 BATCHES_PER_WORKER = 4
 TINY_TASKS = 10_000
 # Each tiny task spins this many times (about 15 microseconds): together about 0.1 s of the
@@ -97,18 +92,12 @@ def test_speedup(exercise, student, check_report, speedup_plan, task_log):
 
 @pytest.mark.check("correctness", points=1, timeout=10)
 def test_results_as_they_finish(exercise, student, check_report, task_log):
-    func = StaggeredSquare(task_log.directory, UNORDERED_PAUSES, QUICK_S)
-    got = list(exercise.as_they_finish(func, ITEMS, WORKERS))
-    expected = [x * x for x in ITEMS]
-    assert Counter(got) == Counter(expected), mismatch(
-        f"as_they_finish(square, {ITEMS}, workers={WORKERS})", got, expected,
-        "Every item's result must come exactly once, in whatever order the tasks finish.")
-    records = TaskLog(func.log_dir).read(order="end")
-    assert records, "as_they_finish: no task ran at all. Hand the calls to Parallel."
-    assert_not_in_calling_process(records, "as_they_finish", IN_WORKER_PROCESSES, student.pid)
-    assert_in_completion_order(got, ITEMS, records, check_report, ORDER_TOLERANCE_S,
-                               "Pass return_as=\"generator_unordered\" to Parallel; \"generator\" "
-                               "and \"list\" keep the order of the calls.")
+    assert_results_come_as_they_finish(
+        lambda func, items: exercise.as_they_finish(func, items, WORKERS), "as_they_finish",
+        task_log, check_report, student.pid, slow_s=SLOW_ITEM_S, advice={
+            "none_ran": "Hand the calls to Parallel.", "in_workers": IN_WORKER_PROCESSES,
+            "order": "Pass return_as=\"generator_unordered\" to Parallel; \"generator\" and "
+                     "\"list\" keep the order of the calls."})
 
 
 @pytest.mark.check("correctness", points=1, timeout=5)
@@ -165,17 +154,8 @@ def test_large_array_is_memory_mapped(exercise, student, check_report, scratch):
     func = BlockSum(scratch / "arrays")
     with bytes_sent(student) as sent:
         got = student.call(exercise.block_results, func, given, BLOCKS, WORKERS)
-    size = ARRAY_ELEMENTS // BLOCKS
-    bounds = [(i * size, (i + 1) * size if i < BLOCKS - 1 else ARRAY_ELEMENTS)
-              for i in range(BLOCKS)]
-    expected = [float(values[start:stop].sum()) for start, stop in bounds]
-    close = (isinstance(got, list) and len(got) == BLOCKS
-             and all(isinstance(g, float) and math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9)
-                     for g, e in zip(got, expected)))
-    assert close, mismatch(f"block_results(func, <{ARRAY_ELEMENTS:,} values>, blocks={BLOCKS}, "
-                           f"workers={WORKERS})", got, expected,
-                           "Cut the array into `blocks` equal blocks (the last one ends at "
-                           "len(values)) and return func's results in block order.")
+    assert_block_sums(got, values, BLOCKS, f"block_results(func, <{ARRAY_ELEMENTS:,} values>, "
+                                           f"blocks={BLOCKS}, workers={WORKERS})")
     written, counted_by = sent["total"], sent["source"]
     limit = MAX_WRITTEN_COPIES * values.nbytes
     arrays = func.arrays()

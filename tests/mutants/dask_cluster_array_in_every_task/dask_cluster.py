@@ -1,37 +1,9 @@
-"""dask_cluster that sends the large array with every task."""
-
-from dask.distributed import Client, LocalCluster, as_completed
-
-
-def start_cluster(workers):
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    return Client(cluster)
-
-
-def connect(address):
-    return Client(address)
-
-
-def map_on_cluster(client, func, items):
-    return client.gather(client.map(func, items))
-
-
-def as_they_finish(client, func, items):
-    for future in as_completed(client.map(func, items)):
-        yield future.result()
+"""Known wrong: the large array is passed to every task, and travels with each one."""
+from solutions.dask_cluster import (as_they_finish, close_cluster, connect,  # noqa: F401
+                                    map_on_cluster, start_cluster)
 
 
 def block_results(client, func, table, blocks):
-    table_future = table
     size = len(table) // blocks
     bounds = [(i * size, (i + 1) * size if i < blocks - 1 else len(table)) for i in range(blocks)]
-    return client.gather([client.submit(func, table_future, start, stop)
-                          for start, stop in bounds])
-
-
-def close_cluster(client):
-    cluster = client.cluster
-    client.close()
-    if cluster is not None:
-        cluster.close()
+    return client.gather([client.submit(func, table, start, stop) for start, stop in bounds])

@@ -1,37 +1,7 @@
-"""dask_cluster that waits for each task's result before it submits the next."""
-
-from dask.distributed import Client, LocalCluster, as_completed
-
-
-def start_cluster(workers):
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    return Client(cluster)
-
-
-def connect(address):
-    return Client(address)
+"""Known wrong: map_on_cluster waits for each task's result before it submits the next."""
+from solutions.dask_cluster import (as_they_finish, block_results, close_cluster,  # noqa: F401
+                                    connect, start_cluster)
 
 
 def map_on_cluster(client, func, items):
     return [client.submit(func, item).result() for item in items]
-
-
-def as_they_finish(client, func, items):
-    for future in as_completed(client.map(func, items)):
-        yield future.result()
-
-
-def block_results(client, func, table, blocks):
-    table_future = client.scatter(table)
-    size = len(table) // blocks
-    bounds = [(i * size, (i + 1) * size if i < blocks - 1 else len(table)) for i in range(blocks)]
-    return client.gather([client.submit(func, table_future, start, stop)
-                          for start, stop in bounds])
-
-
-def close_cluster(client):
-    cluster = client.cluster
-    client.close()
-    if cluster is not None:
-        cluster.close()

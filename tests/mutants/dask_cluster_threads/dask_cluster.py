@@ -1,37 +1,11 @@
-"""dask_cluster whose workers are threads of the calling process."""
+"""Known wrong: a cluster whose workers are threads of the calling process (processes=False),
+which take turns on one core under the GIL and die with it."""
+from dask.distributed import Client, LocalCluster
 
-from dask.distributed import Client, LocalCluster, as_completed
+from solutions.dask_cluster import (as_they_finish, block_results, close_cluster,  # noqa: F401
+                                    connect, map_on_cluster)
 
 
 def start_cluster(workers):
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
-                           dashboard_address=None)
-    return Client(cluster)
-
-
-def connect(address):
-    return Client(address)
-
-
-def map_on_cluster(client, func, items):
-    return client.gather(client.map(func, items))
-
-
-def as_they_finish(client, func, items):
-    for future in as_completed(client.map(func, items)):
-        yield future.result()
-
-
-def block_results(client, func, table, blocks):
-    table_future = client.scatter(table)
-    size = len(table) // blocks
-    bounds = [(i * size, (i + 1) * size if i < blocks - 1 else len(table)) for i in range(blocks)]
-    return client.gather([client.submit(func, table_future, start, stop)
-                          for start, stop in bounds])
-
-
-def close_cluster(client):
-    cluster = client.cluster
-    client.close()
-    if cluster is not None:
-        cluster.close()
+    return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
+                               dashboard_address=None))
