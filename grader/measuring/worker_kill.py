@@ -27,10 +27,9 @@ POLL_S = 0.01
 
 @dataclass
 class Kill:
-    """Which worker process was killed (None while none was), and when, by the grader's clock."""
+    """Which worker process was killed (None while none was)."""
 
     pid: int | None = None
-    at: float | None = None
 
 
 @contextmanager
@@ -62,7 +61,7 @@ def worker_killed_mid_task(student_pid: int, wait_s: float):
                         child.kill()
                     except psutil.Error:
                         continue
-                    kill.pid, kill.at = child.pid, time.monotonic()
+                    kill.pid = child.pid
                     return
             stop.wait(POLL_S)
 
