@@ -240,8 +240,9 @@ def _connections_once_closed(pid: int, wait_s: float) -> int:
     while True:
         try:
             process = psutil.Process(pid)
-            # net_connections() is psutil 6's name for connections().
-            count = len(getattr(process, "net_connections", process.connections)(kind="tcp"))
+            # net_connections() is psutil 6's name for connections(), which later ones drop.
+            connections = getattr(process, "net_connections", None) or process.connections
+            count = len(connections(kind="tcp"))
         except psutil.Error:
             return 0
         if count == 0 or time.monotonic() >= deadline:
