@@ -17,7 +17,7 @@ from grader.reporting.feedback import mismatch
 from grader.measuring.speedup import WORK_CPU_S, SpeedupPlan, measure_speedup
 from grader.measuring.puzzles import TimeLock, squarings_for, time_lock
 from student_runtime.workloads.items import StaggeredSquare
-from student_runtime.workloads.tasks import TaskLog, TimedWork
+from student_runtime.workloads.tasks import TaskLog, TimedWork, square
 
 ORDERED_RESULTS = "Return every result, in the order of the items."
 
@@ -139,3 +139,28 @@ def assert_block_sums(got, values, blocks: int, call: str) -> None:
     assert close, mismatch(call, got, expected,
                            "Cut the array into `blocks` equal blocks (the last one ends at "
                            "len(values)) and return func's results in block order.")
+
+
+def assert_in_order_on_threads_of_the_caller(student_map: Callable, call: str, student_pid: int,
+                                             task_log: TaskLog, in_other_processes: str,
+                                             on_one_thread: str) -> None:
+    """Judge `student_map(func, items)` for workers that live inside the calling process (threads,
+    interpreters): results in order though item 0 finishes last, tasks on two threads or more of
+    the student's own process, and [] for no items. `call` shows the call, with {} for its
+    arguments; the two advices end the failures of where the tasks ran."""
+    func = StaggeredSquare(task_log.directory, {0: 0.1}, 0.0)
+    items = list(range(20))
+    got = student_map(func, items)
+    expected = [x * x for x in items]
+    assert got == expected, mismatch(
+        call.format("square, range(20)"), got, expected,
+        "Return the results in the order of the items (item 0 here finishes last): the "
+        "executor's map() keeps that order.")
+    records = TaskLog(func.log_dir).read()
+    assert {record.pid for record in records} <= {student_pid}, (
+        f"The tasks ran in other processes: {in_other_processes}")
+    assert len({record.thread for record in records}) >= 2, (
+        f"All {len(records)} tasks ran on one thread{on_one_thread}")
+    got = student_map(square, [])
+    assert got == [], mismatch(call.format("square, []"), got, [],
+                               "No items give an empty list of results.")

@@ -147,39 +147,37 @@ def test_large_input_is_scattered(exercise, student, cluster, check_report, scra
     values = values_of(ARRAY_ELEMENTS)
     given = student.make(copy.copy, values)  # kept in the student's process: not sent again
     func = ClusterBlockSum(scratch / "arrays")
+    # Scattered: once to one worker, once from it to each other worker, and a little more.
+    limit = (speedup_plan.workers + 2) * values.nbytes
     readings = []
     for _ in range(LOOPBACK_READINGS):
         with bytes_through_loopback() as sent:
             got = student.call(exercise.block_results, client, func, given, BLOCKS)
         readings.append(sent["total"])
-        if sent["total"] is None or sent["total"] <= _loopback_limit(values, speedup_plan):
+        if sent["total"] is None or sent["total"] <= limit:
             break
     assert_block_sums(got, values, BLOCKS,
                       f"block_results(client, func, <{ARRAY_ELEMENTS:,} values>, blocks={BLOCKS})")
-    sent = None if None in readings else min(readings)
-    limit = _loopback_limit(values, speedup_plan)
+    sent_bytes = None if None in readings else min(readings)
     arrays = func.arrays()
     copies = [elements for pid, held, elements in arrays if not held and pid != student.pid]
-    check_report.record({"array_bytes": values.nbytes, "loopback_bytes": sent,
+    check_report.record({"array_bytes": values.nbytes, "loopback_bytes": sent_bytes,
                          "loopback_limit": limit, "tasks": len(arrays),
                          "tasks_given_a_copy": len(copies)},
                         f"The {values.nbytes:,}-byte array reached the {len(arrays)} tasks from "
-                        f"the workers' store: sent once with scatter()"
-                        + (f" ({sent:,} bytes through the loopback)." if sent is not None else "."))
-    assert sent is None or sent <= limit, (
-        f"The cluster's processes sent {sent:,} bytes to one another for a {values.nbytes:,}-byte "
-        f"array and {BLOCKS} tasks ({sent / values.nbytes:.1f} times its size): the array "
+                        "the workers' store: sent once with scatter()"
+                        + (f" ({sent_bytes:,} bytes through the loopback)."
+                           if sent_bytes is not None else "."))
+    assert sent_bytes is None or sent_bytes <= limit, (
+        f"The cluster's processes sent {sent_bytes:,} bytes to one another for a "
+        f"{values.nbytes:,}-byte array and {BLOCKS} tasks ({sent_bytes / values.nbytes:.1f} "
+        "times its size): the array "
         "travelled with every task. Send it once with client.scatter(table), and pass the "
         "future it returns to client.submit() in its place.")
     assert not copies, (
         f"{len(copies)} of the {len(arrays)} tasks got the array as a copy that came with the "
         "task, not from their worker's store: send it once with client.scatter(table), and "
         "pass the future it returns to client.submit() in its place.")
-
-
-def _loopback_limit(values, plan) -> int:
-    """Scattered: once to one worker, once from it to each other worker, and a little more."""
-    return (plan.workers + 2) * values.nbytes
 
 
 @pytest.mark.check("correctness", points=2, timeout=10)

@@ -18,9 +18,9 @@ from grader.measuring.puzzles import squarings_for, time_lock
 from grader.measuring.speedup import WORK_CPU_S
 from grader.measuring.thread_speedup import measure_thread_speedup
 from grader.reporting.feedback import mismatch
-from grader.suites.shared_checks import threads_once_ended
+from grader.suites.shared_checks import (assert_in_order_on_threads_of_the_caller,
+                                         threads_once_ended)
 from student_runtime.instruments.threads_left import executor_threads
-from student_runtime.workloads.items import StaggeredSquare
 from student_runtime.workloads.tasks import TaskLog, TimedWork, square
 from student_runtime.workloads.thread_counts import Bucketed, PausingDict
 
@@ -40,24 +40,12 @@ def threads_of(records) -> int:
 
 @pytest.mark.check("correctness", points=2, timeout=8)
 def test_results_in_order(exercise, student, task_log):
-    func = StaggeredSquare(task_log.directory, {0: 0.1}, 0.0)
-    items = list(range(20))
-    got = exercise.threaded_map(func, items, WORKERS)
-    expected = [x * x for x in items]
-    assert got == expected, mismatch(
-        f"threaded_map(square, range(20), workers={WORKERS})", got, expected,
-        "Return the results in the order of the items (item 0 here finishes last): the "
-        "executor's map() keeps that order.")
-    records = TaskLog(func.log_dir).read()
-    assert {record.pid for record in records} <= {student.pid}, (
-        "The tasks ran in other processes: this topic is about threads, which share your "
-        "process's memory. Use a ThreadPoolExecutor.")
-    assert threads_of(records) >= 2, (
-        f"All {len(records)} tasks ran on one thread. Hand them to `workers` threads: "
-        "ThreadPoolExecutor(max_workers=workers).")
-    got = exercise.threaded_map(square, [], WORKERS)
-    assert got == [], mismatch(f"threaded_map(square, [], workers={WORKERS})", got, [],
-                               "No items give an empty list of results.")
+    assert_in_order_on_threads_of_the_caller(
+        lambda func, items: exercise.threaded_map(func, items, WORKERS),
+        f"threaded_map({{}}, workers={WORKERS})", student.pid, task_log,
+        "this topic is about threads, which share your process's memory. Use a "
+        "ThreadPoolExecutor.",
+        ". Hand them to `workers` threads: ThreadPoolExecutor(max_workers=workers).")
 
 
 @pytest.mark.check("speedup", points=4, timeout=15)

@@ -21,12 +21,12 @@ from grader.measuring.speedup import WORK_CPU_S
 from grader.measuring.startup_costs import pool_start_up
 from grader.measuring.thread_speedup import InProcessWorkers, measure_thread_speedup
 from grader.reporting.feedback import mismatch
-from grader.suites.shared_checks import threads_once_ended
+from grader.suites.shared_checks import (assert_in_order_on_threads_of_the_caller,
+                                         threads_once_ended)
 from student_runtime.instruments.threads_left import interpreters_alive
 from student_runtime.workloads.crossings import (NotingInterpreter, interpreters_noted, type_name,
                                                  values_to_send)
-from student_runtime.workloads.items import StaggeredSquare
-from student_runtime.workloads.tasks import TaskLog, TimedWork, square
+from student_runtime.workloads.tasks import TimedWork, square
 
 WORKERS = 2
 INTERPRETERS = InProcessWorkers("interpreters", InterpreterPoolExecutor)
@@ -49,24 +49,13 @@ def crossings_here() -> list:
 
 @pytest.mark.check("correctness", points=2, timeout=10)
 def test_results_in_order(exercise, student, task_log):
-    func = StaggeredSquare(task_log.directory, {0: 0.1}, 0.0)
-    items = list(range(20))
-    got = exercise.interpreter_map(func, items, WORKERS)
-    expected = [x * x for x in items]
-    assert got == expected, mismatch(
-        f"interpreter_map(square, range(20), workers={WORKERS})", got, expected,
-        "Return the results in the order of the items (item 0 here finishes last): the "
-        "executor's map() keeps that order.")
-    records = TaskLog(func.log_dir).read()
-    assert {record.pid for record in records} <= {student.pid}, (
-        "The tasks ran in other processes: this topic is about interpreters, which run inside "
-        "your process. Use an InterpreterPoolExecutor.")
-    assert len({record.thread for record in records}) >= 2, (
-        f"All {len(records)} tasks ran on one thread, in one interpreter. Hand them to "
-        "`workers` interpreters: InterpreterPoolExecutor(max_workers=workers).")
-    got = exercise.interpreter_map(square, [], WORKERS)
-    assert got == [], mismatch(f"interpreter_map(square, [], workers={WORKERS})", got, [],
-                               "No items give an empty list of results.")
+    assert_in_order_on_threads_of_the_caller(
+        lambda func, items: exercise.interpreter_map(func, items, WORKERS),
+        f"interpreter_map({{}}, workers={WORKERS})", student.pid, task_log,
+        "this topic is about interpreters, which run inside your process. Use an "
+        "InterpreterPoolExecutor.",
+        ", in one interpreter. Hand them to `workers` interpreters: "
+        "InterpreterPoolExecutor(max_workers=workers).")
 
 
 @pytest.mark.check("speedup", points=4, timeout=15)
