@@ -206,6 +206,13 @@ def print_reference(result: dict, runs: int) -> None:
               f"{statistics.median(reference) if reference else float('nan'):.2f}x, threshold "
               f"{statistics.median(thresholds) if thresholds else float('nan'):.2f}x; measured "
               f"again in {retried}/{len(runs_metrics)}, time not judged in {unjudged}")
+        split = [m["split_allows"] for m in runs_metrics if m.get("split_allows")]
+        kit_split = [m["reference_split_allows"] for m in runs_metrics
+                     if m.get("reference_split_allows")]
+        if split:
+            print(f"    {'':<40} the kernel's split allows {statistics.median(split):.2f}x "
+                  f"(min {min(split):.2f}x), the kit's {statistics.median(kit_split):.2f}x "
+                  f"(min {min(kit_split):.2f}x)" if kit_split else "")
     print(f"  false fails: {len(result['false_fails'])} of {result['checks_run']} checks "
           f"in {runs} runs")
     for failure in result["false_fails"]:

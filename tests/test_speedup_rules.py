@@ -9,9 +9,10 @@ import pytest
 
 from grader import system
 from grader.measuring import speedup
-from grader.measuring.speedup import (RunEvidence, SpeedupPlan, evidence_from, judge, max_concurrency,
-                            measure_speedup, plan_for, threshold_for)
+from grader.measuring.speedup import (UNEVEN_SPLIT, RunEvidence, SpeedupPlan, evidence_from, judge,
+                                     max_concurrency, measure_speedup, plan_for, threshold_for)
 from student_runtime.workloads.tasks import TaskLog, TaskRecord, TimedWork, iterations_for
+from tests.conftest import words_of
 
 PARENT = os.getpid()
 
@@ -119,6 +120,31 @@ def test_good_evidence_passes_and_records_the_numbers():
     assert metrics["usable_cpus"] == 2 and metrics["rounds"] == 2
     assert metrics["serial_s"] == 0.8 and "CPU time" in metrics["serial_source"]
     assert metrics["reference_speedup"] == 1.9
+
+
+def test_a_split_that_gives_one_worker_nearly_all_the_work_fails_however_low_the_threshold():
+    # pool_map with chunksize len(items) - 1 beside a busy machine's kit run: the stopwatch asks
+    # only 1.11x, which the lopsided split reaches; the kernel's CPU split cannot be lowered so.
+    busy_kit = run(speedup=1.39, kernel_busiest_cpu_s=0.52, kernel_others_cpu_s=0.5)
+    lopsided = run(speedup=1.13, kernel_busiest_cpu_s=0.9, kernel_others_cpu_s=0.16)
+    verdict = judge(lopsided, busy_kit, PLAN, 1)
+    assert not verdict.passed and not verdict.structural
+    assert words_of(UNEVEN_SPLIT) in verdict.message
+    assert verdict.metrics["split_allows"] == 1.18
+    assert verdict.metrics["reference_split_allows"] == 1.96
+    # An even split passes on the stopwatch as before.
+    assert judge(run(speedup=1.13, kernel_busiest_cpu_s=0.53, kernel_others_cpu_s=0.5), busy_kit,
+                 PLAN, 1).passed
+
+
+def test_a_split_made_uneven_by_slow_start_up_is_left_to_the_stopwatch():
+    # The kit's own pool, at the same moment, was split as unevenly: a worker started late.
+    late_start_kit = run(speedup=1.5, kernel_busiest_cpu_s=0.7, kernel_others_cpu_s=0.32)
+    verdict = judge(run(speedup=1.3, kernel_busiest_cpu_s=0.68, kernel_others_cpu_s=0.34),
+                    late_start_kit, PLAN, 1)
+    assert verdict.passed, verdict.message
+    # Without the kernel's figures (records alone) the rule is not applied.
+    assert judge(run(speedup=1.3), late_start_kit, PLAN, 1).passed
 
 
 def test_threshold_follows_the_kits_own_run():

@@ -45,6 +45,12 @@ class TreeCpu:
         """How many descendants were charged at least this much CPU."""
         return sum(1 for cpu in self.descendants_cpu_s.values() if cpu >= at_least_s)
 
+    def split(self, lanes: int) -> tuple[float, float]:
+        """The CPU of the busiest descendant, and that of the next busiest up to `lanes` in all:
+        how the work was divided among the processes that could run at once."""
+        busiest = sorted(self.descendants_cpu_s.values(), reverse=True)[:max(1, lanes)]
+        return (busiest[0], sum(busiest[1:])) if busiest else (0.0, 0.0)
+
 
 def written_bytes(pid: int) -> int | None:
     """How many bytes this process has passed to write() so far, to any file, pipe or socket,

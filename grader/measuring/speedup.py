@@ -106,6 +106,18 @@ class RunEvidence:
     kernel_busy_workers: int | None = None
     # The CPU the tasks need, which the kernel's figures are set against.
     kernel_work_cpu_s: float | None = None
+    # How the kernel saw the work divided: the CPU of the busiest process the caller started,
+    # and of the next busiest, as many as could run at once.
+    kernel_busiest_cpu_s: float | None = None
+    kernel_others_cpu_s: float | None = None
+
+    @property
+    def split_allows(self) -> float | None:
+        """The most speedup the kernel's division of the work allows, whatever the machine:
+        the processes' CPU over that of the busiest, who finishes last. None without one."""
+        if not self.kernel_busiest_cpu_s:
+            return None
+        return round(1 + (self.kernel_others_cpu_s or 0.0) / self.kernel_busiest_cpu_s, 2)
 
 
 def gil_enabled() -> bool:
@@ -174,7 +186,9 @@ def measure_run(run: Callable[[], object], log: TaskLog,
     """Run one parallel version of the tasks; return its evidence and what it returned.
 
     parent_pid is the process that makes the call: the student's process for the student's
-    run, this one (the default) for the kit's own. With work_cpu_s (the CPU the tasks need),
+    run, this one (the default) for the kit's own. The kernel's division of the work is read
+    among its `workers` busiest descendants (for the kit's own run, the student's processes are
+    among this one's descendants too, but idle while it runs). With work_cpu_s (the CPU the tasks need),
     the kernel's accounting of the caller's descendants is set against the records: tasks
     claimed by records but not charged by the kernel to any worker did not run there.
     """
@@ -186,7 +200,10 @@ def measure_run(run: Callable[[], object], log: TaskLog,
     finally:
         wall = time.monotonic() - wall
         charged = sampler.stop()
-    evidence = evidence_from(log.read(), wall, charged.root_cpu_s, sampler.root.pid)
+    busiest, others = charged.split(workers)
+    evidence = replace(evidence_from(log.read(), wall, charged.root_cpu_s, sampler.root.pid),
+                       kernel_busiest_cpu_s=round(busiest, 3),
+                       kernel_others_cpu_s=round(others, 3))
     if work_cpu_s is None:
         return evidence, result
     fair_share = work_cpu_s / max(1, workers)
@@ -232,6 +249,31 @@ def _kernel_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
                 f"{evidence.kernel_busy_workers} worker process, while {plan.workers} were asked "
                 "for: the others sat idle. Split the work so that every worker gets a share.")
     return None
+
+
+UNEVEN_SPLIT = (
+    "The operating system charged {busiest:.2f} s of CPU to one worker process and {others:.2f} s "
+    "to the others: a split that lets the work run at most {allows:.2f}x faster than serial on "
+    "any machine (the kit's own pool, at the same moment, split it to allow {kit_allows:.2f}x). "
+    "Give every worker an equal share: as many equal chunks as workers, or a small chunksize.")
+
+
+def _uneven_split(student: RunEvidence, reference: RunEvidence, plan: SpeedupPlan) -> str | None:
+    """What the kernel shows of a division of the work that no machine could make fast, or None.
+
+    A busy machine can lower the kit's own run, and with it the threshold, below what a design
+    that gives one worker nearly all the work reaches; the kernel's CPU split cannot be lowered
+    so. It is set beside the kit's run, whose split shows what slow process start-up did to a
+    pool at the same moment; a round it fails is tried again, like one the stopwatch fails.
+    """
+    allows, kit_allows = student.split_allows, reference.split_allows
+    if allows is None or kit_allows is None:
+        return None
+    if allows >= min(plan.ideal_threshold, RELATIVE_TO_REFERENCE * kit_allows):
+        return None
+    return UNEVEN_SPLIT.format(busiest=student.kernel_busiest_cpu_s,
+                               others=student.kernel_others_cpu_s, allows=allows,
+                               kit_allows=kit_allows)
 
 
 def structural_problem(evidence: RunEvidence, plan: SpeedupPlan) -> str | None:
@@ -290,11 +332,13 @@ def _metrics(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupP
         **{k: v for k, v in asdict(student).items() if k not in ("wall_s", "task_cpu_s")},
         "workers": plan.workers, "tasks": plan.tasks, "usable_cpus": plan.usable_cpus,
         "expected_parallelism": round(plan.parallelism, 3), "rounds": rounds,
+        "split_allows": student.split_allows,
     }
     if reference is not None:
         threshold = threshold_for(plan, reference)
         metrics.update(reference_parallel_s=reference.wall_s,
                        reference_speedup=reference.speedup,
+                       reference_split_allows=reference.split_allows,
                        threshold=threshold,
                        # What set the threshold: a share of the kit's run, or the cap that a
                        # share of the ideal gain puts on it.
@@ -325,6 +369,9 @@ def judge(student: RunEvidence, reference: RunEvidence | None, plan: SpeedupPlan
                               {**metrics, "timing_judged": False, "timing_note": note},
                               timing_judged=False)
     threshold = metrics["threshold"]
+    uneven = _uneven_split(student, reference, plan)
+    if uneven:
+        return SpeedupVerdict(False, uneven, {**metrics, "timing_judged": True})
     if threshold <= MIN_JUDGED_THRESHOLD:
         note = (f"the machine was too busy for the kit's own parallel run to show a gain "
                 f"({reference.speedup:.2f}x), so time was not judged")
@@ -366,7 +413,7 @@ def measure_speedup(run_student: Callable[[], object], run_reference: Callable[[
                                               work_cpu_s if student_pid else None, plan.workers)
         reference = None
         if plan.timing_possible and structural_problem(student, plan) is None:
-            reference, reference_result = measure_run(run_reference, log)
+            reference, reference_result = measure_run(run_reference, log, workers=plan.workers)
         verdict = judge(student, reference, plan, number)
         if verdict.structural or (verdict.passed and verdict.timing_judged):
             return verdict, student_result, reference_result
