@@ -6,6 +6,8 @@ Each mutant's expectations sit beside its code, in `expected.toml`: its topic, a
 do where two readings of one fault are both right ([fails_without_desk] for the checks whose
 words differ where the grader keeps no desk). Only those checks are graded:
 the reference solutions and the alternatives show that the other checks pass correct code.
+A mutant that hangs until its check's limit may name a shorter limit (`check_timeout_s`), long
+enough for its check to reach the hang: it is caught in the same words, seconds sooner.
 """
 
 import re
@@ -26,6 +28,7 @@ class Expected:
 
     topic: str
     fails: dict[str, str | list[str]]
+    check_timeout_s: float | None = None
 
 
 def expected_of(mutant: Path) -> Expected:
@@ -34,7 +37,7 @@ def expected_of(mutant: Path) -> Expected:
     fails = dict(data["fails"])
     if not task_desk.desk_possible():
         fails.update(data.get("fails_without_desk", {}))
-    return Expected(data["topic"], fails)
+    return Expected(data["topic"], fails, data.get("check_timeout_s"))
 
 
 MUTANT_DIRS = sorted(path for path in MUTANTS.iterdir() if (path / "__init__.py").exists())
@@ -79,8 +82,9 @@ def test_every_speedup_check_has_a_one_worker_version(topic):
 def test_mutant_is_caught(grade, mutant):
     expected = CASES[mutant]
     skip_where_not_available(expected.topic)
+    limit = ("--check-timeout", str(expected.check_timeout_s)) if expected.check_timeout_s else ()
     graded = grade(*(f"{expected.topic}::{name}" for name in expected.fails),
-                   "--target", str(MUTANTS / mutant))
+                   "--target", str(MUTANTS / mutant), *limit)
     checks = {check["name"]: check for check in graded.topic(expected.topic)["checks"]}
     assert set(checks) == set(expected.fails)
     for name, words in expected.fails.items():
