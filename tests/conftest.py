@@ -84,6 +84,7 @@ def validate(scorecard: dict) -> None:
 # grading run on the machine sees (folders opened to a student user), or leaves a segment for its
 # grader to find, which another run would find too: it holds this lock alone, the others share it.
 MACHINE_LOCK = Path(tempfile.gettempdir()) / "grading-kit-tests.lock"
+MACHINE_GATE = MACHINE_LOCK.with_suffix(".gate")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -96,17 +97,11 @@ def pytest_cmdline_main(config):
         config.option.maxprocesses = 1
 
 
-# Grading the whole kit takes 40 s a run: started last, one such run is the suite's tail.
-LONGEST_FIRST = ("test_reference.py",)
-
-
 def pytest_collection_modifyitems(items):
-    """The longest tests first, so that none is left to run alone at the end; the tests marked
-    alone last, so that none of them waits for the other process's longest test."""
+    """The tests marked alone last, so that none of them waits for the other processes' tests in
+    the middle of the run."""
     def order(item):
-        if item.get_closest_marker("alone") is not None:
-            return 2
-        return 0 if item.path.name in LONGEST_FIRST else 1
+        return item.get_closest_marker("alone") is not None
 
     items.sort(key=order)
 
@@ -119,8 +114,16 @@ def _machine_lock(request):
     import fcntl
 
     alone = request.node.get_closest_marker("alone") is not None
-    with open(MACHINE_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+    # Tests pass a gate one at a time to take the lock. A test that must run alone waits at the
+    # lock with the gate held, so that no test starts after it asked and it waits only for
+    # those already running (the lock itself would let shared holders overtake it again and
+    # again).
+    with open(MACHINE_GATE, "a") as gate, open(MACHINE_LOCK, "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
         yield
 
 
