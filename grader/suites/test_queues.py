@@ -245,10 +245,12 @@ def test_rounds_wait_for_join(exercise, student, check_report, scratch):
     assert_each_item_once(call, [k for r in rounds for k in r], log,
                           "Put every item of every round on the queue before its sentinels.")
     pids = consumer_pids(call, log, student.pid)
-    assert len(pids) <= WORKERS, (
-        f"Called {call}: {len(pids)} processes handled items, for workers={WORKERS}: your code "
-        "started new consumers for the rounds. Start them once; join() on a JoinableQueue waits "
-        "until a round is done without stopping them.")
+    # New consumers for each round may leave one of them without an item on a busy machine: the
+    # Processes started count too (the student's word, which can only fail the check).
+    assert len(pids) <= WORKERS and len(exits) <= WORKERS, (
+        f"Called {call}: {max(len(pids), len(exits))} processes were started to handle items, "
+        f"for workers={WORKERS}: your code started new consumers for the rounds. Start them "
+        "once; join() on a JoinableQueue waits until a round is done without stopping them.")
     records = log.records()
     round_of = {k: i for i, r in enumerate(rounds) for k in r}
     overlaps = []
