@@ -108,34 +108,60 @@ def pytest_cmdline_main(config):
         config.option.maxprocesses = 1
 
 
-def pytest_collection_modifyitems(items):
-    """The tests marked alone last, so that none of them waits for the other processes' tests in
-    the middle of the run."""
-    def order(item):
-        return item.get_closest_marker("alone") is not None
+def is_alone(item) -> bool:
+    return item.get_closest_marker("alone") is not None
 
-    items.sort(key=order)
+
+def pytest_collection_modifyitems(items):
+    """The tests marked alone first: one test process gets them all at the head of its share
+    (pytest-xdist hands out shares from the front and takes work back from the end), and runs
+    them one after another while the others wait, once."""
+    items.sort(key=lambda item: not is_alone(item))
+
+
+NEXT_ITEM = pytest.StashKey()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    item.stash[NEXT_ITEM] = nextitem
+
+
+# The machine lock, while this process holds it alone from one alone test to the next.
+_held_alone = None
 
 
 @pytest.fixture(autouse=True)
 def _machine_lock(request):
+    global _held_alone
     if os.name == "nt":  # no flock; the tests run in one process there
         yield
         return
     import fcntl
 
-    alone = request.node.get_closest_marker("alone") is not None
-    # Tests pass a gate one at a time to take the lock. A test that must run alone waits at the
-    # lock with the gate held, so that no test starts after it asked and it waits only for
-    # those already running (the lock itself would let shared holders overtake it again and
-    # again).
-    with open(MACHINE_GATE, "a") as gate, open(MACHINE_LOCK, "a") as lock:
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
-        finally:
-            fcntl.flock(gate, fcntl.LOCK_UN)
+    alone = is_alone(request.node)
+    lock = _held_alone if alone else None
+    _held_alone = None
+    if lock is None:
+        lock = open(MACHINE_LOCK, "a")
+        # Tests pass a gate one at a time to take the lock. A test that must run alone waits
+        # at the lock with the gate held, so that no test starts after it asked and it waits
+        # only for those already running (the lock alone would let shared holders overtake it
+        # again and again).
+        with open(MACHINE_GATE, "a") as gate:
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+            finally:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+    try:
         yield
+    finally:
+        following = request.node.stash.get(NEXT_ITEM, None)
+        if alone and following is not None and is_alone(following):
+            _held_alone = lock
+        else:
+            lock.close()
 
 
 @pytest.fixture(autouse=True)
