@@ -112,11 +112,18 @@ def is_alone(item) -> bool:
     return item.get_closest_marker("alone") is not None
 
 
+def grades_at_once(item) -> bool:
+    """Whether the test grades from its start: slow tests (whole suites, in this process or in
+    subprocesses) and those given the grade fixture. Others take the lock if they grade."""
+    return item.get_closest_marker("slow") is not None or "grade" in item.fixturenames
+
+
 def pytest_collection_modifyitems(items):
     """The tests marked alone first: one test process gets them all at the head of its share
     (pytest-xdist hands out shares from the front and takes work back from the end), and runs
-    them one after another while the others wait, once."""
-    items.sort(key=lambda item: not is_alone(item))
+    them one after another, once. Then the quick tests that grade nothing, which the next
+    process runs meanwhile; then the rest."""
+    items.sort(key=lambda item: (not is_alone(item), grades_at_once(item)))
 
 
 NEXT_ITEM = pytest.StashKey()
@@ -127,41 +134,57 @@ def pytest_runtest_protocol(item, nextitem):
     item.stash[NEXT_ITEM] = nextitem
 
 
+def _take_machine_lock(alone: bool):
+    import fcntl
+
+    lock = open(MACHINE_LOCK, "a")
+    # Tests pass a gate one at a time to take the lock. A test that must run alone waits at the
+    # lock with the gate held, so that no test starts after it asked and it waits only for
+    # those already running (the lock alone would let shared holders overtake it again and
+    # again).
+    with open(MACHINE_GATE, "a") as gate:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+    return lock
+
+
 # The machine lock, while this process holds it alone from one alone test to the next.
 _held_alone = None
 
 
 @pytest.fixture(autouse=True)
-def _machine_lock(request):
+def _machine_lock(request, monkeypatch):
     global _held_alone
     if os.name == "nt":  # no flock; the tests run in one process there
         yield
         return
-    import fcntl
-
     alone = is_alone(request.node)
-    lock = _held_alone if alone else None
+    held = [_held_alone if alone else None]
     _held_alone = None
-    if lock is None:
-        lock = open(MACHINE_LOCK, "a")
-        # Tests pass a gate one at a time to take the lock. A test that must run alone waits
-        # at the lock with the gate held, so that no test starts after it asked and it waits
-        # only for those already running (the lock alone would let shared holders overtake it
-        # again and again).
-        with open(MACHINE_GATE, "a") as gate:
-            fcntl.flock(gate, fcntl.LOCK_EX)
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
-            finally:
-                fcntl.flock(gate, fcntl.LOCK_UN)
+    if held[0] is None and (alone or grades_at_once(request.node)):
+        held[0] = _take_machine_lock(alone)
+    elif held[0] is None:
+        # A quick test takes the lock at its first grading run in this process, if it has one.
+        from grader import grading
+        run_topic = grading.run_topic
+
+        def run_topic_under_the_lock(*args, **kwargs):
+            if held[0] is None:
+                held[0] = _take_machine_lock(alone=False)
+            return run_topic(*args, **kwargs)
+
+        monkeypatch.setattr(grading, "run_topic", run_topic_under_the_lock)
     try:
         yield
     finally:
         following = request.node.stash.get(NEXT_ITEM, None)
         if alone and following is not None and is_alone(following):
-            _held_alone = lock
-        else:
-            lock.close()
+            _held_alone = held[0]
+        elif held[0] is not None:
+            held[0].close()
 
 
 @pytest.fixture(autouse=True)
