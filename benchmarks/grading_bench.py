@@ -209,10 +209,10 @@ def print_reference(result: dict, runs: int) -> None:
         split = [m["split_allows"] for m in runs_metrics if m.get("split_allows")]
         kit_split = [m["reference_split_allows"] for m in runs_metrics
                      if m.get("reference_split_allows")]
-        if split:
+        if split and kit_split:
             print(f"    {'':<40} the kernel's split allows {statistics.median(split):.2f}x "
                   f"(min {min(split):.2f}x), the kit's {statistics.median(kit_split):.2f}x "
-                  f"(min {min(kit_split):.2f}x)" if kit_split else "")
+                  f"(min {min(kit_split):.2f}x)")
     print(f"  false fails: {len(result['false_fails'])} of {result['checks_run']} checks "
           f"in {runs} runs")
     for failure in result["false_fails"]:

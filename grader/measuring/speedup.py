@@ -188,9 +188,10 @@ def measure_run(run: Callable[[], object], log: TaskLog,
     parent_pid is the process that makes the call: the student's process for the student's
     run, this one (the default) for the kit's own. The kernel's division of the work is read
     among its `workers` busiest descendants (for the kit's own run, the student's processes are
-    among this one's descendants too, but idle while it runs). With work_cpu_s (the CPU the tasks need),
-    the kernel's accounting of the caller's descendants is set against the records: tasks
-    claimed by records but not charged by the kernel to any worker did not run there.
+    among this one's descendants too, but idle while it runs). With work_cpu_s (the CPU the
+    tasks need), the kernel's accounting of the caller's descendants is set against the
+    records: tasks claimed by records but not charged by the kernel to any worker did not run
+    there.
     """
     log.clear()
     sampler = TreeCpuSampler(parent_pid or os.getpid()).start()
