@@ -162,8 +162,10 @@ def _machine_lock(request, monkeypatch):
         yield
         return
     alone = is_alone(request.node)
-    held = [_held_alone if alone else None]
-    _held_alone = None
+    kept, _held_alone = _held_alone, None
+    if kept is not None and not alone:
+        kept.close()
+    held = [kept if alone else None]
     if held[0] is None and (alone or grades_at_once(request.node)):
         held[0] = _take_machine_lock(alone)
     elif held[0] is None:
