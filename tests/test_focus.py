@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.grading import checks_asked_for
-from grader.running.runner import suite_command
+from grader.running.runner import suite_arguments
 from tests.conftest import MUTANTS
 
 
@@ -17,11 +17,11 @@ def test_selectors_and_check_options_name_the_checks_per_topic():
         "pool_map": ["speedup", "chunksize_rule"]}
 
 
-def test_suite_command_runs_only_the_checks_asked_for(tmp_path):
+def test_suite_arguments_run_only_the_checks_asked_for(tmp_path):
     suite = tmp_path / "test_pool_map.py"
-    command = suite_command(suite, ("speedup",), exitfirst=True)
+    command = suite_arguments(suite, ("speedup",), exitfirst=True)
     assert f"{suite}::test_speedup" in command and str(suite) not in command and "-x" in command
-    assert str(suite) in suite_command(suite) and "-x" not in suite_command(suite)
+    assert str(suite) in suite_arguments(suite) and "-x" not in suite_arguments(suite)
 
 
 @pytest.mark.parametrize("args, words", [

@@ -1,7 +1,8 @@
 """Running one topic's hidden suite in its own process group, with a deadline, and cleaning up.
 
-The suite runs as `python -m pytest` in a new session, its output going to a file (an orphaned
-grandchild holding a pipe would block the reader forever). When it ends, or its deadline passes,
+The suite runs pytest in a new session (forked from the suite forkserver where it can be), its
+output going to a file (an orphaned grandchild holding a pipe would block the reader forever).
+When it ends, or its deadline passes,
 the whole group is killed and any shared-memory segment it left is removed; then the events it
 streamed are read. A suite that never reported is a verdict, not a crash of the grader.
 """
@@ -20,7 +21,9 @@ from typing import Callable
 from grader import system
 from grader.reporting.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
 from grader.settings import Settings, Target
+from grader.running import suite_forkserver
 from grader.running.suite_env import SuiteEnv
+from grader.running.suite_forkserver import SUITE_MAIN, ForkedSuite
 from grader.topics import SUITES_DIR, Topic
 from student_runtime import __file__ as _student_runtime_init
 
@@ -35,15 +38,16 @@ GRADER_DIR = Path(__file__).resolve().parent.parent
 STUDENT_RUNTIME_DIR = Path(_student_runtime_init).resolve().parent
 
 
-def suite_command(suite_path: Path, checks: tuple[str, ...] = (), exitfirst: bool = False) -> list[str]:
-    """The pytest command line for one topic's suite (time limits come from the suite plugin).
+def suite_arguments(suite_path: Path, checks: tuple[str, ...] = (),
+                    exitfirst: bool = False) -> list[str]:
+    """pytest's arguments for one topic's suite (time limits come from the suite plugin).
 
     checks, when given, are the only checks run; exitfirst stops at the first that fails. The
     kit's own pytest.ini applies to private suites too, so that they run as the public ones do.
     """
     selected = [f"{suite_path}::test_{name}" for name in checks] or [str(suite_path)]
     return [
-        sys.executable, "-m", "pytest", *selected,
+        *selected,
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(suite_path.parent),
         "--confcutdir", str(suite_path.parent),
         "-p", "pytest_timeout", "-p", "grader.running.suite_plugin",
@@ -157,7 +161,22 @@ class RunningCheck:
         return self._name, (time.monotonic() - self._since if self._name else 0.0)
 
 
-def wait_for_suite(proc: subprocess.Popen, deadline_s: float, events_path: Path,
+def start_suite(args: list[str], env: dict[str, str], workdir: Path,
+                output: Path) -> subprocess.Popen | ForkedSuite:
+    """The suite process, in a session of its own with its output in output: forked from the
+    suite forkserver where it serves, else started on its own as `python -c SUITE_MAIN`."""
+    output.touch()
+    code_folders = tuple(dict.fromkeys(str(d.parent) for d in (GRADER_DIR, STUDENT_RUNTIME_DIR)))
+    forked = suite_forkserver.fork_suite(args, env, workdir, output, code_folders)
+    if forked is not None:
+        return forked
+    with open(output, "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", SUITE_MAIN, *args], stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, cwd=workdir, env=env, **system.popen_group_options())
+
+
+def wait_for_suite(proc: subprocess.Popen | ForkedSuite, deadline_s: float, events_path: Path,
                    on_progress: Callable[[str | None, float], None] | None = None) -> bool:
     """Wait for the suite to end, reporting the running check; True if the deadline came first."""
     running = RunningCheck(events_path)
@@ -193,24 +212,21 @@ def run_topic(topic: Topic, settings: Settings,
         workdir, scratch = Path(tmp), Path(student_tmp)
         import_root = make_import_root(workdir)
         segments_before = system.shared_memory_segments(semaphores=True)
-        children_before = system.child_pids()
         started = time.monotonic()
-        with open(workdir / OUTPUT_FILE, "wb") as log:
-            proc = subprocess.Popen(
-                suite_command(settings.suite_path(topic), settings.checks_for(topic),
-                              settings.exitfirst),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
-                env=suite_environment(topic, settings, workdir, scratch),
-                **system.popen_group_options(),
-            )
-            try:
-                timed_out = wait_for_suite(proc, deadline, workdir / EVENTS_FILE, on_progress)
-            finally:
-                # Also on Ctrl-C: the suite sits in its own session and would not see it.
-                leftover_processes = system.kill_group(proc)
-                # Whatever of the student's left the suite's tree (an adopted orphan) or runs as
-                # the student's user: nothing of the topic's outlives it.
-                leftover_processes += system.kill_escaped(children_before, user)
+        proc = start_suite(
+            suite_arguments(settings.suite_path(topic), settings.checks_for(topic),
+                            settings.exitfirst),
+            suite_environment(topic, settings, workdir, scratch), workdir, workdir / OUTPUT_FILE)
+        # Taken once the suite process runs: a forkserver started for it is not the topic's.
+        children_before = system.child_pids()
+        try:
+            timed_out = wait_for_suite(proc, deadline, workdir / EVENTS_FILE, on_progress)
+        finally:
+            # Also on Ctrl-C: the suite sits in its own session and would not see it.
+            leftover_processes = system.kill_group(proc)
+            # Whatever of the student's left the suite's tree (an adopted orphan) or runs as
+            # the student's user: nothing of the topic's outlives it.
+            leftover_processes += system.kill_escaped(children_before, user)
         duration = time.monotonic() - started
         leftover_segments = []
         if segments_before is not None:

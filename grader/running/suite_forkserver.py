@@ -1,0 +1,319 @@
+"""A forkserver for suite processes: pytest and the suite plugin imported once, a fork per topic.
+
+Starting a suite process from nothing costs about a quarter of a second of CPU before its first
+check (the interpreter, pytest, its plugins and the grader's own modules), for every topic of
+every run. Like multiprocessing's forkserver, this server process imports all of that once and
+forks a suite process for each request, which then starts at pytest's command line.
+
+Only where fork is safe without exec (Linux): elsewhere, and whenever the server cannot serve,
+the runner starts the suite process as before. The server's process holds nothing that the
+suite process would not get anyway: an environment with no variable but Python's own settings
+and the locale, and the grader's modules. Each suite process gets the environment, working
+folder and path that the runner built for it, in a new session, with its output in its log.
+
+The server forks, and only forks: it reaps its suite processes and reports how they ended. It
+stops at the end of its request pipe, when the process that started it exits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+# What a suite process runs, from the forkserver or started on its own: pytest's command line,
+# with a __main__ of no file, so that the kit's spawned workers do not import pytest again.
+SUITE_MAIN = "import pytest, sys; sys.argv[0] = 'pytest'; raise SystemExit(pytest.console_main())"
+# Started as `python -c SERVER_MAIN REQUESTS_FD REPLIES_FD FOLDER...`, the folders holding the
+# grader and the kit's student-side code.
+SERVER_MAIN = ("import sys; sys.path[:0] = sys.argv[3:]; "
+               "from grader.running import suite_forkserver as f; "
+               "f.run_suite(f.serve(int(sys.argv[1]), int(sys.argv[2])))")
+# What the server imports for its suite processes: pytest with its plugins, and what suites
+# import (never a suite itself: pytest would take it from sys.modules, whatever its path).
+PRELOADED = ("pytest", "pytest_timeout", "numpy", "grader.running.suite_plugin",
+             "grader.suites.shared_checks")
+PRELOADED_PACKAGES = ("grader.measuring", "student_runtime.instruments",
+                      "student_runtime.workloads")
+# Variables read when an interpreter starts: a server started with other values cannot serve.
+STARTUP_PREFIXES = ("PYTHON", "LANG", "LC_")
+# How long the server may take to start and answer its first request before the runner gives up
+# on it for this run and starts its suite processes on their own.
+ANSWER_TIMEOUT_S = 15.0
+
+
+def available() -> bool:
+    """Whether suite processes may be forked here: fork without exec is safe on Linux alone."""
+    return sys.platform.startswith("linux")
+
+
+# --- the server's side ------------------------------------------------------------------------
+
+@dataclass
+class SuiteJob:
+    """What a forked suite process is to run, and the server's descriptors it must close."""
+
+    args: list[str]
+    env: dict[str, str]
+    cwd: str
+    output: str
+    server_fds: tuple[int, ...]
+
+
+def serve(requests: int, replies: int) -> SuiteJob:
+    """Serve fork requests until the request pipe closes (then exit); returns in each fork.
+
+    A request is a JSON line {"args", "env", "cwd", "output"}; the replies are JSON lines,
+    {"pid": n} for each request in turn and {"exited": n, "returncode": code} as each suite
+    process ends.
+    """
+    _preload()
+    # The path left is the interpreter's own: each suite process puts its own in front.
+    sys.path[:] = [p for p in sys.path[len(sys.argv) - 3:] if p]
+    wakeup_read, wakeup_write = os.pipe()
+    os.set_blocking(wakeup_write, False)
+    signal.set_wakeup_fd(wakeup_write)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    running: set[int] = set()
+    pending = b""
+    while True:
+        readable, _, _ = select.select([requests, wakeup_read], [], [])
+        if wakeup_read in readable:
+            os.read(wakeup_read, 4096)
+            _reap(running, replies)
+        if requests not in readable:
+            continue
+        data = os.read(requests, 65536)
+        if not data:
+            sys.exit(0)
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                return SuiteJob(server_fds=(requests, replies, wakeup_read, wakeup_write),
+                                **request)
+            running.add(pid)
+            _reply(replies, {"pid": pid})
+        # A suite process that ended while this one was forking is reaped here.
+        _reap(running, replies)
+
+
+def _preload() -> None:
+    from _pytest.config import default_plugins
+
+    names = [*PRELOADED, *(f"_pytest.{name}" for name in default_plugins)]
+    for package in PRELOADED_PACKAGES:
+        names += [info.name for info in pkgutil.iter_modules(
+            importlib.import_module(package).__path__, f"{package}.")]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # the suite process imports it, or fails to, as it would have anyway
+
+
+def _reap(running: set[int], replies: int) -> None:
+    for pid in list(running):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            running.discard(pid)
+            _reply(replies, {"exited": pid, "returncode": os.waitstatus_to_exitcode(status)})
+
+
+def _reply(replies: int, message: dict) -> None:
+    os.write(replies, (json.dumps(message) + "\n").encode())
+
+
+def run_suite(job: SuiteJob) -> None:
+    """In a forked suite process: become what `python -c SUITE_MAIN ARGS` started by the runner
+    would be, then run pytest (the interpreter then ends as any other, its exit handlers run)."""
+    os.setsid()
+    for fd in job.server_fds:
+        os.close(fd)
+    output = os.open(job.output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    for fd in (1, 2):
+        os.dup2(output, fd)
+    os.close(output)
+    os.chdir(job.cwd)
+    os.environ.clear()
+    os.environ.update(job.env)
+    pythonpath = [p for p in job.env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[:0] = ["", *pythonpath]
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+    tempfile.tempdir = None
+    sys.argv = ["-c", *job.args]
+    import pytest
+
+    sys.argv[0] = "pytest"
+    raise SystemExit(pytest.console_main())
+
+
+# --- the runner's side ------------------------------------------------------------------------
+
+class ForkedSuite:
+    """A suite process forked by the server, handled as the runner handles a Popen."""
+
+    def __init__(self, server: "SuiteForkserver", pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._server = server
+        try:
+            self._process: psutil.Process | None = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            self._process = None
+
+    def poll(self) -> int | None:
+        """The exit code once the process has ended, else None."""
+        if self.returncode is None:
+            self.returncode = self._server.exit_code(self.pid, self._process, timeout_s=0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the process to end; raises subprocess.TimeoutExpired as Popen.wait does."""
+        if self.returncode is None:
+            self.returncode = self._server.exit_code(self.pid, self._process, timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(SUITE_MAIN, timeout)
+        return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the process, unless it has ended (and its pid may be someone else's)."""
+        try:
+            if self._process is not None and self._process.is_running():
+                self._process.kill()
+        except psutil.Error:
+            pass
+
+
+class SuiteForkserver:
+    """The runner's handle on one server process."""
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+        requests_read, self._requests = os.pipe()
+        self._replies, replies_write = os.pipe()
+        executable, startup_env, folders = key
+        self._proc = subprocess.Popen(
+            [executable, "-c", SERVER_MAIN, str(requests_read), str(replies_write), *folders],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(startup_env), pass_fds=(requests_read, replies_write), start_new_session=True,
+        )
+        os.close(requests_read)
+        os.close(replies_write)
+        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._started: list[int] = []
+        self._exits: dict[int, int] = {}
+        self._closed = False
+        threading.Thread(target=self._read_replies, daemon=True,
+                         name="suite-forkserver-replies").start()
+
+    def fork(self, args: list[str], env: dict[str, str], cwd: Path, output: Path) -> ForkedSuite | None:
+        """A suite process running pytest with args; None when the server cannot serve."""
+        request = json.dumps({"args": args, "env": env, "cwd": str(cwd), "output": str(output)})
+        with self._lock:
+            try:
+                os.write(self._requests, request.encode() + b"\n")
+            except OSError:
+                return None
+            with self._changed:
+                self._changed.wait_for(lambda: self._started or self._closed, ANSWER_TIMEOUT_S)
+                if not self._started:
+                    return None
+                pid = self._started.pop(0)
+        return ForkedSuite(self, pid)
+
+    def exit_code(self, pid: int, process: psutil.Process | None, timeout_s: float | None) -> int | None:
+        """How the suite process ended, waiting up to timeout_s; None if it still runs."""
+        with self._changed:
+            self._changed.wait_for(lambda: pid in self._exits or self._closed, timeout_s)
+            if pid in self._exits:
+                return self._exits.pop(pid)
+        # The server is gone, and with it the news of this process's end: look for yourself.
+        if process is None or not process.is_running():
+            return -signal.SIGKILL
+        try:
+            process.wait(timeout_s)
+        except psutil.TimeoutExpired:
+            return None
+        return -signal.SIGKILL
+
+    def matches(self, key: tuple) -> bool:
+        """Whether this server can fork suite processes for key, and still runs."""
+        return self.key == key and not self._closed and self._proc.poll() is None
+
+    def close(self) -> None:
+        """Stop the server (its suite processes are the runner's to stop)."""
+        try:
+            os.close(self._requests)
+        except OSError:
+            pass
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+
+    def _read_replies(self) -> None:
+        with open(self._replies, "rb") as replies:
+            for line in replies:
+                message = json.loads(line)
+                with self._changed:
+                    if "pid" in message:
+                        self._started.append(message["pid"])
+                    else:
+                        self._exits[message["exited"]] = message["returncode"]
+                    self._changed.notify_all()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+_server: SuiteForkserver | None = None
+_server_lock = threading.Lock()
+
+
+def startup_environment(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The variables of env that an interpreter reads as it starts (PYTHONPATH aside: the path
+    is each suite process's own)."""
+    return tuple(sorted((name, value) for name, value in env.items()
+                        if name.startswith(STARTUP_PREFIXES) and name != "PYTHONPATH"))
+
+
+def fork_suite(args: list[str], env: dict[str, str], cwd: Path, output: Path,
+               code_folders: tuple[str, ...]) -> ForkedSuite | None:
+    """A suite process forked from this process's server, started (or started again) as needed;
+    None where fork is not safe or the server cannot serve: start the process on its own.
+
+    code_folders hold the packages the server imports (the grader's and its student-side code).
+    """
+    global _server
+    if not available():
+        return None
+    key = (sys.executable, startup_environment(env), code_folders)
+    with _server_lock:
+        if _server is None or not _server.matches(key):
+            if _server is not None:
+                _server.close()
+            try:
+                _server = SuiteForkserver(key)
+            except OSError:
+                _server = None
+                return None
+        server = _server
+    return server.fork(args, env, cwd, output)
