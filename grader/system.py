@@ -190,7 +190,8 @@ def _group_members(leader: subprocess.Popen) -> list[psutil.Process]:
 
 
 def kill_group(leader: subprocess.Popen, grace_s: float = 1.0) -> list[str]:
-    """Kill a process started with popen_group_options and everything it started.
+    """Kill a process that leads its own group (started with popen_group_options, or anything
+    with Popen's pid, poll, kill and wait) and everything it started.
 
     Returns descriptions of the processes, other than the leader and multiprocessing's own
     helpers, that were still running: a process that outlives its suite is a leak to report.

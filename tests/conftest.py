@@ -60,6 +60,17 @@ def stray_processes(run_id: str) -> list[str]:
     return found
 
 
+def forked_suites_running() -> list[int]:
+    """The processes that this process's suite forkserver forked and that still run."""
+    from grader.running import suite_forkserver
+
+    server = suite_forkserver.server_pid()
+    try:
+        return [p.pid for p in psutil.Process(server).children(recursive=True)] if server else []
+    except psutil.NoSuchProcess:
+        return []
+
+
 def skip_where_not_available(topic_id: str) -> None:
     """Skip the test, saying why, where this Python cannot run the topic (its needs are unmet)."""
     from grader.needs import unmet
@@ -244,6 +255,7 @@ def grade(tmp_path, reference_solutions_path):
         scorecard = json.loads(json_path.read_text())
         validate(scorecard)
         assert stray_processes(run_id) == [], "a grading run left processes behind"
+        assert forked_suites_running() == [], "a suite process outlived its run"
         if segments_before is not None:
             new = system.shared_memory_segments() - segments_before
             assert system.unclaimed_segments(new) == set(), "a grading run left segments behind"

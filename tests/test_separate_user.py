@@ -8,12 +8,15 @@ import json
 import os
 import stat
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import KIT_ROOT, skip_where_not_available
 from grader import isolation
+from grader.running import suite_forkserver
 
 ATTACKS = KIT_ROOT / "tests" / "attacks"
 SIGNING_KEY = "kit-test-signing-key-separate-user"
@@ -71,6 +74,18 @@ def test_the_graders_environment_is_out_of_reach(grade, separate_user, monkeypat
     assert run.topic("pool_map")["score"] == 0
     assert SIGNING_KEY not in json.dumps(run.scorecard) + run.output
     assert "found: None" in run.check("pool_map", "chunksize_rule")["message"]
+
+
+def test_the_suite_forkserver_is_out_of_reach(grade, separate_user):
+    mark = Path(tempfile.gettempdir()) / "grader-attack-forkserver-ran"
+    mark.unlink(missing_ok=True)
+    run = grade("pool_map", "--target", str(ATTACKS / "reaches_the_forkserver"))
+    assert run.topic("pool_map")["score"] == 0
+    message = run.check("pool_map", "chunksize_rule")["message"]
+    if suite_forkserver.available():
+        assert "forkserver found: 1; requests written: 0" in message, message
+    time.sleep(1)  # a forked suite, had one been forked, would have run its check by now
+    assert not mark.exists()
 
 
 def test_every_process_of_the_student_user_ends_with_its_topic(grade, separate_user):

@@ -29,6 +29,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import psutil
 
@@ -42,10 +43,15 @@ SERVER_MAIN = ("import sys; sys.path[:0] = sys.argv[3:]; "
                "f.run_suite(f.serve(int(sys.argv[1]), int(sys.argv[2])))")
 # What the server imports for its suite processes: pytest with its plugins, and what suites
 # import (never a suite itself: pytest would take it from sys.modules, whatever its path).
-PRELOADED = ("pytest", "pytest_timeout", "numpy", "grader.running.suite_plugin",
+PRELOADED = ("pytest", "pytest_timeout", "grader.running.suite_plugin",
              "grader.suites.shared_checks")
 PRELOADED_PACKAGES = ("grader.measuring", "student_runtime.instruments",
                       "student_runtime.workloads")
+# Modules that import NumPy, whose BLAS may start threads as it loads (OpenBLAS stops its own
+# at a fork; others need not): a fork copies only the thread that forks, so the suite processes
+# that need them import them themselves.
+NOT_PRELOADED = ("grader.measuring.transfer", "student_runtime.instruments.segments",
+                 "student_runtime.workloads.arrays")
 # Variables read when an interpreter starts: a server started with other values cannot serve.
 STARTUP_PREFIXES = ("PYTHON", "LANG", "LC_")
 # How long the server may take to start and answer its first request before the runner gives up
@@ -69,16 +75,20 @@ class SuiteJob:
     cwd: str
     output: str
     server_fds: tuple[int, ...]
+    # What the interpreter added to its environment as it started (LC_CTYPE, when it coerced
+    # a C locale to UTF-8): a suite process started on its own would have it too.
+    added_at_startup: dict[str, str]
 
 
 def serve(requests: int, replies: int) -> SuiteJob:
     """Serve fork requests until the request pipe closes (then exit); returns in each fork.
 
-    A request is a JSON line {"args", "env", "cwd", "output"}; the replies are JSON lines,
-    {"pid": n} for each request in turn and {"exited": n, "returncode": code} as each suite
-    process ends.
+    A request is a JSON line {"id", "args", "env", "cwd", "output"}; the replies are JSON lines,
+    {"id": request's, "pid": n} for each request and {"exited": n, "returncode": code} as each
+    suite process ends.
     """
     _preload()
+    added_at_startup = _added_at_startup()
     # The path left is the interpreter's own: each suite process puts its own in front.
     sys.path[:] = [p for p in sys.path[len(sys.argv) - 3:] if p]
     wakeup_read, wakeup_write = os.pipe()
@@ -91,26 +101,32 @@ def serve(requests: int, replies: int) -> SuiteJob:
         readable, _, _ = select.select([requests, wakeup_read], [], [])
         if wakeup_read in readable:
             os.read(wakeup_read, 4096)
-            _reap(running, replies)
-        if requests not in readable:
-            continue
-        data = os.read(requests, 65536)
-        if not data:
-            sys.exit(0)
-        pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            request = json.loads(line)
-            pid = os.fork()
-            if pid == 0:
-                signal.set_wakeup_fd(-1)
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                return SuiteJob(server_fds=(requests, replies, wakeup_read, wakeup_write),
-                                **request)
-            running.add(pid)
-            _reply(replies, {"pid": pid})
-        # A suite process that ended while this one was forking is reaped here.
+        if requests in readable:
+            data = os.read(requests, 65536)
+            if not data:
+                sys.exit(0)
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                request = _fork(json.loads(line), running, replies)
+                if request is not None:
+                    return SuiteJob(server_fds=(requests, replies, wakeup_read, wakeup_write),
+                                    added_at_startup=added_at_startup, **request)
+        # After forking too: a suite process may have ended meanwhile.
         _reap(running, replies)
+
+
+def _fork(request: dict, running: set[int], replies: int) -> dict | None:
+    """Fork for request: returns the request in the new process; here, replies with its pid."""
+    request_id = request.pop("id")
+    pid = os.fork()
+    if pid == 0:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        return request
+    running.add(pid)
+    _reply(replies, {"id": request_id, "pid": pid})
+    return None
 
 
 def _preload() -> None:
@@ -121,10 +137,19 @@ def _preload() -> None:
         names += [info.name for info in pkgutil.iter_modules(
             importlib.import_module(package).__path__, f"{package}.")]
     for name in names:
+        if name in NOT_PRELOADED:
+            continue
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # the suite process imports it, or fails to, as it would have anyway
+
+
+def _added_at_startup() -> dict[str, str]:
+    with open("/proc/self/environ", "rb") as file:
+        given = {entry.partition(b"=")[0].decode(errors="replace")
+                 for entry in file.read().split(b"\0") if entry}
+    return {name: value for name, value in os.environ.items() if name not in given}
 
 
 def _reap(running: set[int], replies: int) -> None:
@@ -139,7 +164,7 @@ def _reply(replies: int, message: dict) -> None:
     os.write(replies, (json.dumps(message) + "\n").encode())
 
 
-def run_suite(job: SuiteJob) -> None:
+def run_suite(job: SuiteJob) -> NoReturn:
     """In a forked suite process: become what `python -c SUITE_MAIN ARGS` started by the runner
     would be, then run pytest (the interpreter then ends as any other, its exit handlers run)."""
     os.setsid()
@@ -151,16 +176,15 @@ def run_suite(job: SuiteJob) -> None:
     os.close(output)
     os.chdir(job.cwd)
     os.environ.clear()
-    os.environ.update(job.env)
+    os.environ.update({**job.added_at_startup, **job.env})
     pythonpath = [p for p in job.env.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:0] = ["", *pythonpath]
     sys.path_importer_cache.clear()
     importlib.invalidate_caches()
     tempfile.tempdir = None
-    sys.argv = ["-c", *job.args]
-    import pytest
+    sys.argv = ["pytest", *job.args]
+    import pytest  # here, not above: the runner's process has no use for it
 
-    sys.argv[0] = "pytest"
     raise SystemExit(pytest.console_main())
 
 
@@ -218,7 +242,10 @@ class SuiteForkserver:
         os.close(replies_write)
         self._lock = threading.Lock()
         self._changed = threading.Condition()
-        self._started: list[int] = []
+        self._last_id = 0
+        # The pid forked for each request, by the request's id.
+        self._started: dict[int, int] = {}
+        self._abandoned: set[int] = set()
         self._exits: dict[int, int] = {}
         self._closed = False
         threading.Thread(target=self._read_replies, daemon=True,
@@ -226,17 +253,24 @@ class SuiteForkserver:
 
     def fork(self, args: list[str], env: dict[str, str], cwd: Path, output: Path) -> ForkedSuite | None:
         """A suite process running pytest with args; None when the server cannot serve."""
-        request = json.dumps({"args": args, "env": env, "cwd": str(cwd), "output": str(output)})
         with self._lock:
+            self._last_id += 1
+            request_id = self._last_id
+            request = json.dumps({"id": request_id, "args": args, "env": env, "cwd": str(cwd),
+                                  "output": str(output)})
             try:
                 os.write(self._requests, request.encode() + b"\n")
             except OSError:
                 return None
-            with self._changed:
-                self._changed.wait_for(lambda: self._started or self._closed, ANSWER_TIMEOUT_S)
-                if not self._started:
-                    return None
-                pid = self._started.pop(0)
+        with self._changed:
+            self._changed.wait_for(lambda: request_id in self._started or self._closed,
+                                   ANSWER_TIMEOUT_S)
+            pid = self._started.pop(request_id, None)
+            if pid is None:
+                # Should the server fork it after all, the process is killed at once: the runner
+                # starts the suite on its own instead.
+                self._abandoned.add(request_id)
+                return None
         return ForkedSuite(self, pid)
 
     def exit_code(self, pid: int, process: psutil.Process | None, timeout_s: float | None) -> int | None:
@@ -245,14 +279,15 @@ class SuiteForkserver:
             self._changed.wait_for(lambda: pid in self._exits or self._closed, timeout_s)
             if pid in self._exits:
                 return self._exits.pop(pid)
-        # The server is gone, and with it the news of this process's end: look for yourself.
+        # The server is gone, and with it the news of this process's end: look for yourself (an
+        # orphan adopted by this process tells its code; of another's, only that it ended).
         if process is None or not process.is_running():
             return -signal.SIGKILL
         try:
-            process.wait(timeout_s)
+            code = process.wait(timeout_s)
         except psutil.TimeoutExpired:
             return None
-        return -signal.SIGKILL
+        return -signal.SIGKILL if code is None else int(code)
 
     def matches(self, key: tuple) -> bool:
         """Whether this server can fork suite processes for key, and still runs."""
@@ -270,22 +305,43 @@ class SuiteForkserver:
             self._proc.kill()
 
     def _read_replies(self) -> None:
-        with open(self._replies, "rb") as replies:
-            for line in replies:
-                message = json.loads(line)
-                with self._changed:
-                    if "pid" in message:
-                        self._started.append(message["pid"])
-                    else:
-                        self._exits[message["exited"]] = message["returncode"]
-                    self._changed.notify_all()
+        try:
+            with open(self._replies, "rb") as replies:
+                for line in replies:
+                    self._take(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            pass  # a server that says what it should not is one no more
+        finally:
+            with self._changed:
+                self._closed = True
+                self._changed.notify_all()
+
+    def _take(self, message: dict) -> None:
         with self._changed:
-            self._closed = True
+            if message.get("id") in self._abandoned:
+                _kill(message["pid"])
+            elif "pid" in message:
+                self._started[message["id"]] = message["pid"]
+            else:
+                self._exits[message["exited"]] = message["returncode"]
             self._changed.notify_all()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 _server: SuiteForkserver | None = None
 _server_lock = threading.Lock()
+
+
+def server_pid() -> int | None:
+    """The pid of this process's server, while it runs."""
+    with _server_lock:
+        return _server._proc.pid if _server is not None and _server._proc.poll() is None else None
 
 
 def startup_environment(env: dict[str, str]) -> tuple[tuple[str, str], ...]:

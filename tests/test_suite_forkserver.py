@@ -1,0 +1,121 @@
+"""A suite process forked by the suite forkserver is the process the runner would have started:
+the same environment, working folder, path, session, output and exit code. The server holds
+no secret, survives what its suite processes do, and is replaced when it is gone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from grader.running import suite_forkserver
+from grader.running.runner import start_suite
+
+pytestmark = pytest.mark.skipif(not suite_forkserver.available(),
+                                reason="suite processes are forked on Linux only")
+
+# A check that reports what its process looks like, then ends as its file says.
+PROBE = '''
+import json, os, sys, time
+
+def test_probe():
+    with open("probe.json", "w") as out:
+        json.dump({"pid": os.getpid(), "sid": os.getsid(0), "cwd": os.getcwd(),
+                   "environ": dict(os.environ), "path": sys.path[:3], "stdin": sys.stdin.read()}, out)
+    print("to stdout")
+    print("to stderr", file=sys.stderr)
+    sys.stdout.flush()
+    if os.environ.get("PROBE_SLEEP"):
+        time.sleep(60)
+    os._exit(int(os.environ.get("PROBE_EXIT", "0")))
+'''
+
+
+@pytest.fixture
+def probe_run(tmp_path):
+    """Start the probe check as the runner starts a suite process; returns (process, workdir)."""
+    (tmp_path / "test_probe.py").write_text(PROBE)
+    extra = tmp_path / "on-the-path"
+    extra.mkdir()
+
+    def run(forked: bool, **env_extra):
+        workdir = tmp_path / ("forked" if forked else "started")
+        workdir.mkdir(exist_ok=True)
+        env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(extra), "PYTHONUNBUFFERED": "1",
+               "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PROBE_SETTING": "set", **env_extra}
+        args = [str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"]
+        if not forked:
+            original = suite_forkserver.available
+            suite_forkserver.available = lambda: False
+        try:
+            proc = start_suite(args, env, workdir, workdir / "output.log")
+        finally:
+            if not forked:
+                suite_forkserver.available = original
+        assert isinstance(proc, suite_forkserver.ForkedSuite) == forked
+        return proc, workdir, env
+
+    return run
+
+
+def probed(workdir):
+    return json.loads((workdir / "probe.json").read_text())
+
+
+def test_a_forked_suite_process_is_the_one_the_runner_would_start(probe_run):
+    seen = {}
+    for forked in (True, False):
+        proc, workdir, env = probe_run(forked)
+        assert proc.wait(timeout=30) == 0
+        seen[forked] = probe = probed(workdir)
+        assert probe["sid"] == probe["pid"] == proc.pid, "a session of its own"
+        assert probe["cwd"] == str(workdir)
+        assert probe["stdin"] == ""
+        output = (workdir / "output.log").read_text()
+        assert "to stdout" in output and "to stderr" in output
+    assert seen[True]["environ"] == seen[False]["environ"]
+    assert seen[True]["path"] == seen[False]["path"]
+
+
+def test_the_exit_code_and_a_kill_reach_the_runner(probe_run):
+    proc, _, _ = probe_run(True, PROBE_EXIT="7")
+    assert proc.wait(timeout=30) == 7 and proc.poll() == 7
+    proc, workdir, _ = probe_run(True, PROBE_SLEEP="1")
+    deadline = time.monotonic() + 30
+    while not (workdir / "probe.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(subprocess.TimeoutExpired):
+        proc.wait(timeout=0.1)
+    assert proc.poll() is None
+    proc.kill()
+    assert proc.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_the_server_holds_no_secret_and_is_replaced_when_gone(probe_run, monkeypatch):
+    monkeypatch.setenv("GRADER_SIGNING_KEY", "never-in-the-server")
+    proc, _, _ = probe_run(True, GRADER_SIGNING_KEY="only-where-the-runner-puts-it")
+    assert proc.wait(timeout=30) == 0
+    server = psutil.Process(suite_forkserver.server_pid())
+    assert all(name.startswith(suite_forkserver.STARTUP_PREFIXES)
+               for name in server.environ()), server.environ()
+    server.kill()
+    server.wait(10)
+    proc, _, _ = probe_run(True)
+    assert proc.wait(timeout=30) == 0
+    assert suite_forkserver.server_pid() != server.pid
+
+
+def test_the_server_forks_from_a_single_thread_with_no_blas_loaded(probe_run):
+    # A fork copies only the thread that forks; a BLAS (NumPy's) may start threads as it loads.
+    proc, _, _ = probe_run(True)
+    assert proc.wait(timeout=30) == 0
+    server = psutil.Process(suite_forkserver.server_pid())
+    assert server.num_threads() == 1
+    loaded = [m.path for m in server.memory_maps()]
+    assert not [path for path in loaded if "numpy" in path or "blas" in path.lower()], loaded
