@@ -178,7 +178,8 @@ def run_suite(job: SuiteJob) -> NoReturn:
     os.environ.clear()
     os.environ.update({**job.added_at_startup, **job.env})
     pythonpath = [p for p in job.env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    sys.path[:0] = ["", *pythonpath]
+    # `python -c` puts the working folder first, unless told not to (PYTHONSAFEPATH, -P).
+    sys.path[:0] = [*([] if getattr(sys.flags, "safe_path", False) else [""]), *pythonpath]
     sys.path_importer_cache.clear()
     importlib.invalidate_caches()
     tempfile.tempdir = None
