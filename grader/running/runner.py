@@ -2,9 +2,9 @@
 
 The suite runs pytest in a new session (forked from the suite forkserver where it can be), its
 output going to a file (an orphaned grandchild holding a pipe would block the reader forever).
-When it ends, or its deadline passes,
-the whole group is killed and any shared-memory segment it left is removed; then the events it
-streamed are read. A suite that never reported is a verdict, not a crash of the grader.
+When it ends, or its deadline passes, the whole group is killed and any shared-memory segment
+it left is removed; then the events it streamed are read. A suite that never reported is a
+verdict, not a crash of the grader.
 """
 
 from __future__ import annotations
