@@ -49,11 +49,15 @@ RUN_MARKER = "GRADER_KIT_TEST_RUN"
 
 
 def stray_processes(run_id: str) -> list[str]:
-    """Processes started by the grading run `run_id` that are still alive."""
+    """Processes started by the grading run `run_id` that are still alive (but this process's
+    suite forkserver, which serves its next runs)."""
+    from grader.running import suite_forkserver
+
     found = []
+    server = suite_forkserver.server_pid()
     for proc in psutil.process_iter(["pid", "cmdline"]):
         try:
-            if proc.environ().get(RUN_MARKER) == run_id:
+            if proc.pid != server and proc.environ().get(RUN_MARKER) == run_id:
                 found.append(f"{proc.pid}: {' '.join(proc.info['cmdline'] or [])[:100]}")
         except psutil.Error:
             pass

@@ -14,12 +14,17 @@ import time
 import psutil
 import pytest
 
+from grader import system
 from grader.running import suite_forkserver
-from grader.running.runner import start_suite
+from grader.running.runner import start_suite, suite_environment
+from grader.running.suite_env import PREFIX as SUITE_ENV_PREFIX
+from grader.settings import Settings, resolve_target
+from grader.topics import get_topic
 
 pytestmark = pytest.mark.skipif(not suite_forkserver.available(),
                                 reason="suite processes are forked on Linux only")
 
+TOPIC = get_topic("pool_map")
 # A check that reports what its process looks like, then ends as its file says.
 PROBE = '''
 import json, os, sys, time
@@ -97,17 +102,29 @@ def test_the_exit_code_and_a_kill_reach_the_runner(probe_run):
     assert proc.wait(timeout=10) == -signal.SIGKILL
 
 
-def test_the_server_holds_no_secret_and_is_replaced_when_gone(probe_run, monkeypatch):
+def test_the_server_holds_no_secret_and_is_replaced_when_gone(tmp_path, monkeypatch):
     monkeypatch.setenv("GRADER_SIGNING_KEY", "never-in-the-server")
-    proc, _, _ = probe_run(True, GRADER_SIGNING_KEY="only-where-the-runner-puts-it")
-    assert proc.wait(timeout=30) == 0
+    suite_forkserver.stop_server()
+    (tmp_path / "test_probe.py").write_text(PROBE)
+    settings = Settings(topics=(TOPIC,), target=resolve_target("solutions"),
+                        json_path=tmp_path / "x.json", start_method="spawn",
+                        cpus=system.CpuCount(2, "CPU affinity"))
+    env = suite_environment(TOPIC, settings, tmp_path)
+    proc = start_suite([str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"], env,
+                       tmp_path, tmp_path / "output.log")
+    assert isinstance(proc, suite_forkserver.ForkedSuite) and proc.wait(timeout=30) == 0
+    assert "GRADER_SIGNING_KEY" not in probed(tmp_path)["environ"]
     server = psutil.Process(suite_forkserver.server_pid())
-    assert all(name.startswith(suite_forkserver.STARTUP_PREFIXES)
-               for name in server.environ()), server.environ()
+    held = server.environ()
+    assert "GRADER_SIGNING_KEY" not in held
+    # What the server holds, a suite process gets: none of one topic's own settings.
+    assert held and all(env[name] == value for name, value in held.items()), held
+    assert not [name for name in held if name.startswith(SUITE_ENV_PREFIX)]
     server.kill()
     server.wait(10)
-    proc, _, _ = probe_run(True)
-    assert proc.wait(timeout=30) == 0
+    proc = start_suite([str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"], env,
+                       tmp_path, tmp_path / "output.log")
+    assert isinstance(proc, suite_forkserver.ForkedSuite) and proc.wait(timeout=30) == 0
     assert suite_forkserver.server_pid() != server.pid
 
 

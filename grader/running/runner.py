@@ -22,7 +22,7 @@ from grader import system
 from grader.reporting.outcomes import TopicRun, hide_suite_source, hide_suite_text, interpret
 from grader.settings import Settings, Target
 from grader.running import suite_forkserver
-from grader.running.suite_env import SuiteEnv
+from grader.running.suite_env import PREFIX as SUITE_ENV_PREFIX, SuiteEnv
 from grader.running.suite_forkserver import SUITE_MAIN, ForkedSuite
 from grader.topics import SUITES_DIR, Topic
 from student_runtime import __file__ as _student_runtime_init
@@ -167,7 +167,9 @@ def start_suite(args: list[str], env: dict[str, str], workdir: Path,
     suite forkserver where it serves, else started on its own as `python -c SUITE_MAIN`."""
     output.touch()
     code_folders = tuple(dict.fromkeys(str(d.parent) for d in (GRADER_DIR, STUDENT_RUNTIME_DIR)))
-    forked = suite_forkserver.fork_suite(args, env, workdir, output, code_folders)
+    server_env = {name: value for name, value in env.items()
+                  if not name.startswith(SUITE_ENV_PREFIX) and name != "PYTHONPATH"}
+    forked = suite_forkserver.fork_suite(args, env, workdir, output, code_folders, server_env)
     if forked is not None:
         return forked
     with open(output, "wb") as log:

@@ -6,17 +6,18 @@ every run. Like multiprocessing's forkserver, this server process imports all of
 forks a suite process for each request, which then starts at pytest's command line.
 
 Only where fork is safe without exec (Linux): elsewhere, and whenever the server cannot serve,
-the runner starts the suite process as before. The server's process holds nothing that the
-suite process would not get anyway: an environment with no variable but Python's own settings
-and the locale, and the grader's modules. Each suite process gets the environment, working
-folder and path that the runner built for it, in a new session, with its output in its log.
+the runner starts the suite process as before. The server holds nothing that a suite process
+would not get anyway: the environment the runner gives suite processes, less what is each
+topic's own, and the grader's modules. Each suite process gets the environment, working folder
+and path that the runner built for it, in a new session, with its output in its log.
 
 The server forks, and only forks: it reaps its suite processes and reports how they ended. It
-stops at the end of its request pipe, when the process that started it exits.
+stops at the end of its request pipe: when the process that started it exits, or stops it.
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
@@ -54,6 +55,8 @@ NOT_PRELOADED = ("grader.measuring.transfer", "student_runtime.instruments.segme
                  "student_runtime.workloads.arrays")
 # Variables read when an interpreter starts: a server started with other values cannot serve.
 STARTUP_PREFIXES = ("PYTHON", "LANG", "LC_")
+# How long a server that was told to stop may take to do so.
+STOP_TIMEOUT_S = 5.0
 # How long the server may take to start and answer its first request before the runner gives up
 # on it for this run and starts its suite processes on their own.
 ANSWER_TIMEOUT_S = 15.0
@@ -229,15 +232,15 @@ class ForkedSuite:
 class SuiteForkserver:
     """The runner's handle on one server process."""
 
-    def __init__(self, key: tuple) -> None:
+    def __init__(self, key: tuple, env: dict[str, str]) -> None:
         self.key = key
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
-        executable, startup_env, folders = key
+        executable, _, folders = key
         self._proc = subprocess.Popen(
             [executable, "-c", SERVER_MAIN, str(requests_read), str(replies_write), *folders],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=dict(startup_env), pass_fds=(requests_read, replies_write), start_new_session=True,
+            env=env, pass_fds=(requests_read, replies_write), start_new_session=True,
         )
         os.close(requests_read)
         os.close(replies_write)
@@ -301,9 +304,10 @@ class SuiteForkserver:
         except OSError:
             pass
         try:
-            self._proc.wait(timeout=5)
+            self._proc.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self._proc.kill()
+            self._proc.wait()
 
     def _read_replies(self) -> None:
         try:
@@ -353,11 +357,12 @@ def startup_environment(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def fork_suite(args: list[str], env: dict[str, str], cwd: Path, output: Path,
-               code_folders: tuple[str, ...]) -> ForkedSuite | None:
+               code_folders: tuple[str, ...], server_env: dict[str, str]) -> ForkedSuite | None:
     """A suite process forked from this process's server, started (or started again) as needed;
     None where fork is not safe or the server cannot serve: start the process on its own.
 
-    code_folders hold the packages the server imports (the grader's and its student-side code).
+    code_folders hold the packages the server imports (the grader's and its student-side code);
+    server_env is the environment a new server starts with: env less what is each topic's own.
     """
     global _server
     if not available():
@@ -368,9 +373,22 @@ def fork_suite(args: list[str], env: dict[str, str], cwd: Path, output: Path,
             if _server is not None:
                 _server.close()
             try:
-                _server = SuiteForkserver(key)
+                _server = SuiteForkserver(key, server_env)
             except OSError:
                 _server = None
                 return None
         server = _server
     return server.fork(args, env, cwd, output)
+
+
+def stop_server() -> None:
+    """Stop this process's server, if it runs, and wait until it has (at exit, so that nothing
+    of a grading run outlives it)."""
+    global _server
+    with _server_lock:
+        if _server is not None:
+            _server.close()
+            _server = None
+
+
+atexit.register(stop_server)
