@@ -35,7 +35,7 @@ def test_probe():
                    "environ": dict(os.environ), "path": sys.path[:3], "stdin": sys.stdin.read()}, out)
     print("to stdout")
     print("to stderr", file=sys.stderr)
-    sys.stdout.flush()
+    sys.stdout.flush()  # os._exit below flushes nothing
     if os.environ.get("PROBE_SLEEP"):
         time.sleep(60)
     os._exit(int(os.environ.get("PROBE_EXIT", "0")))
@@ -43,27 +43,26 @@ def test_probe():
 
 
 @pytest.fixture
-def probe_run(tmp_path):
-    """Start the probe check as the runner starts a suite process; returns (process, workdir)."""
+def probe_run(tmp_path, monkeypatch):
+    """Start the probe check as the runner starts a suite process; returns (process, workdir,
+    environment)."""
     (tmp_path / "test_probe.py").write_text(PROBE)
     extra = tmp_path / "on-the-path"
     extra.mkdir()
 
-    def run(forked: bool, **env_extra):
-        workdir = tmp_path / ("forked" if forked else "started")
+    def run(forked: bool | None, **env_extra):
+        """forked: True, False (started on its own), or None (however the runner starts it)."""
+        workdir = tmp_path / {True: "forked", False: "started", None: "either"}[forked]
         workdir.mkdir(exist_ok=True)
         env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(extra), "PYTHONUNBUFFERED": "1",
                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PROBE_SETTING": "set", **env_extra}
         args = [str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"]
-        if not forked:
-            original = suite_forkserver.available
-            suite_forkserver.available = lambda: False
-        try:
+        with monkeypatch.context() as patched:
+            if forked is False:
+                patched.setattr(suite_forkserver, "available", lambda: False)
             proc = start_suite(args, env, workdir, workdir / "output.log")
-        finally:
-            if not forked:
-                suite_forkserver.available = original
-        assert isinstance(proc, suite_forkserver.ForkedSuite) == forked
+        if forked is not None:
+            assert isinstance(proc, suite_forkserver.ForkedSuite) == forked
         return proc, workdir, env
 
     return run
@@ -136,3 +135,13 @@ def test_the_server_forks_from_a_single_thread_with_no_blas_loaded(probe_run):
     assert server.num_threads() == 1
     loaded = [m.path for m in server.memory_maps()]
     assert not [path for path in loaded if "numpy" in path or "blas" in path.lower()], loaded
+
+
+def test_a_server_that_cannot_start_is_given_up_for_the_run(probe_run, monkeypatch):
+    suite_forkserver.stop_server()
+    monkeypatch.setattr(suite_forkserver, "SERVER_MAIN", "raise SystemExit(3)")
+    monkeypatch.setattr(suite_forkserver, "_given_up", False)
+    for _ in range(2):
+        proc, _, _ = probe_run(None)
+        assert proc.wait(timeout=30) == 0
+    assert suite_forkserver._given_up and suite_forkserver.server_pid() is None

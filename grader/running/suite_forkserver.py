@@ -250,6 +250,7 @@ class SuiteForkserver:
         # The pid forked for each request, by the request's id.
         self._started: dict[int, int] = {}
         self._abandoned: set[int] = set()
+        self.has_forked = False
         self._exits: dict[int, int] = {}
         self._closed = False
         threading.Thread(target=self._read_replies, daemon=True,
@@ -270,6 +271,7 @@ class SuiteForkserver:
             self._changed.wait_for(lambda: request_id in self._started or self._closed,
                                    ANSWER_TIMEOUT_S)
             pid = self._started.pop(request_id, None)
+            self.has_forked = self.has_forked or pid is not None
             if pid is None:
                 # Should the server fork it after all, the process is killed at once: the runner
                 # starts the suite on its own instead.
@@ -341,6 +343,9 @@ def _kill(pid: int) -> None:
 
 _server: SuiteForkserver | None = None
 _server_lock = threading.Lock()
+# Set when a new server could not fork even once (it failed to start): the rest of this
+# process's suite processes start on their own rather than pay for another try each.
+_given_up = False
 
 
 def server_pid() -> int | None:
@@ -364,8 +369,8 @@ def fork_suite(args: list[str], env: dict[str, str], cwd: Path, output: Path,
     code_folders hold the packages the server imports (the grader's and its student-side code);
     server_env is the environment a new server starts with: env less what is each topic's own.
     """
-    global _server
-    if not available():
+    global _server, _given_up
+    if not available() or _given_up:
         return None
     key = (sys.executable, startup_environment(env), code_folders)
     with _server_lock:
@@ -375,10 +380,13 @@ def fork_suite(args: list[str], env: dict[str, str], cwd: Path, output: Path,
             try:
                 _server = SuiteForkserver(key, server_env)
             except OSError:
-                _server = None
+                _server, _given_up = None, True
                 return None
         server = _server
-    return server.fork(args, env, cwd, output)
+    forked = server.fork(args, env, cwd, output)
+    if forked is None and not server.has_forked:
+        _given_up = True
+    return forked
 
 
 def stop_server() -> None:
