@@ -32,7 +32,8 @@ import json, os, sys, time
 def test_probe():
     with open("probe.json", "w") as out:
         json.dump({"pid": os.getpid(), "sid": os.getsid(0), "cwd": os.getcwd(),
-                   "environ": dict(os.environ), "path": sys.path[:3], "stdin": sys.stdin.read()}, out)
+                   "environ": dict(os.environ), "path": sys.path[:3],
+                   "stdin": sys.stdin.read()}, out)
     print("to stdout")
     print("to stderr", file=sys.stderr)
     sys.stdout.flush()  # os._exit below flushes nothing
@@ -109,8 +110,8 @@ def test_the_server_holds_no_secret_and_is_replaced_when_gone(tmp_path, monkeypa
                         json_path=tmp_path / "x.json", start_method="spawn",
                         cpus=system.CpuCount(2, "CPU affinity"))
     env = suite_environment(TOPIC, settings, tmp_path)
-    proc = start_suite([str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"], env,
-                       tmp_path, tmp_path / "output.log")
+    args = [str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"]
+    proc = start_suite(args, env, tmp_path, tmp_path / "output.log")
     assert isinstance(proc, suite_forkserver.ForkedSuite) and proc.wait(timeout=30) == 0
     assert "GRADER_SIGNING_KEY" not in probed(tmp_path)["environ"]
     server = psutil.Process(suite_forkserver.server_pid())
@@ -121,8 +122,7 @@ def test_the_server_holds_no_secret_and_is_replaced_when_gone(tmp_path, monkeypa
     assert not [name for name in held if name.startswith(SUITE_ENV_PREFIX)]
     server.kill()
     server.wait(10)
-    proc = start_suite([str(tmp_path / "test_probe.py"), "-q", "-s", "-p", "no:cacheprovider"], env,
-                       tmp_path, tmp_path / "output.log")
+    proc = start_suite(args, env, tmp_path, tmp_path / "output.log")
     assert isinstance(proc, suite_forkserver.ForkedSuite) and proc.wait(timeout=30) == 0
     assert suite_forkserver.server_pid() != server.pid
 

@@ -256,7 +256,8 @@ class SuiteForkserver:
         threading.Thread(target=self._read_replies, daemon=True,
                          name="suite-forkserver-replies").start()
 
-    def fork(self, args: list[str], env: dict[str, str], cwd: Path, output: Path) -> ForkedSuite | None:
+    def fork(self, args: list[str], env: dict[str, str], cwd: Path,
+             output: Path) -> ForkedSuite | None:
         """A suite process running pytest with args; None when the server cannot serve."""
         with self._lock:
             self._last_id += 1
@@ -279,7 +280,8 @@ class SuiteForkserver:
                 return None
         return ForkedSuite(self, pid)
 
-    def exit_code(self, pid: int, process: psutil.Process | None, timeout_s: float | None) -> int | None:
+    def exit_code(self, pid: int, process: psutil.Process | None,
+                  timeout_s: float | None) -> int | None:
         """How the suite process ended, waiting up to timeout_s; None if it still runs."""
         with self._changed:
             self._changed.wait_for(lambda: pid in self._exits or self._closed, timeout_s)
