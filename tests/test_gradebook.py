@@ -31,7 +31,7 @@ from grader.instructors.gradebook import (FEW_CPUS, GRADER_EDITED, NOT_COUNTED,
 from grader.instructors.merge import Policy, parse_time
 from grader.instructors.scorecard_files import Loaded, NotAScorecard, load_all, parse_scorecard
 from grader.instructors.signing import sign, signature_state
-from grader.topics import get_topic
+from grader.topics import get_topic, topic_ids, topics_of_track, unknown_track_message
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = json.loads((KIT_ROOT / "docs" / "sample_scorecard.json").read_text())
@@ -483,13 +483,28 @@ def test_collect_usage_errors(tmp_path):
     assert not_a_time.exit_code == 2 and "is not an ISO 8601 time" in not_a_time.output
     not_a_topic = run_collect(tmp_path, "--topics", "pool_map,pool_mapp")
     assert not_a_topic.exit_code == 2 and "pool_mapp (did you mean pool_map?)" in not_a_topic.output
+    not_a_track = run_collect(tmp_path, "--track", "modrn")
+    assert not_a_track.exit_code == 2 and unknown_track_message("modrn") in not_a_track.output
+    both = run_collect(tmp_path, "--track", "modern", "--topics", "pool_map")
+    assert both.exit_code == 2 and "give one" in both.output
+
+
+def test_a_track_names_the_courses_topics(tmp_path):
+    write(tmp_path, "cards/alice.json", of_this_kit(card("alice")))
+    out = tmp_path / "out"
+    result = run_collect(tmp_path / "cards", "--csv", out / "book.csv", "--html",
+                         out / "class.html", "--track", "modern")
+    assert result.exit_code == 0, result.output
+    header = (out / "book.csv").read_text().splitlines()[0].split(",")
+    modern = [topic.id for topic in topics_of_track("modern")]
+    assert modern and [name for name in header if name in topic_ids()] == modern
 
 
 def test_collect_help():
     result = run_collect("--help")
     assert result.exit_code == 0
     for option in ("--csv", "--html", "--suites", "--solutions", "--policy", "--before",
-                   "--topics", "--roster"):
+                   "--topics", "--track", "--roster"):
         assert option in result.output
 
 

@@ -140,6 +140,15 @@ def test_the_student_is_named_from_gradescope_and_the_visibility_file_is_passed(
         autograder / "source" / "gradescope.toml")
 
 
+def test_the_track_named_in_the_zip_is_graded(autograder):
+    run_autograder(autograder, "writes")
+    assert "--track" not in json.loads((autograder / "args.json").read_text())
+    (autograder / "source" / "track").write_text("modern\n")
+    run_autograder(autograder, "writes")
+    args = json.loads((autograder / "args.json").read_text())
+    assert args[args.index("--track") + 1] == "modern"
+
+
 @pytest.mark.skipif(shutil.which("python3") is None, reason="build_zip.sh zips with python3")
 def test_build_zip_puts_the_scripts_at_the_root(tmp_path):
     private = tmp_path / "my_suites"
@@ -148,7 +157,8 @@ def test_build_zip_puts_the_scripts_at_the_root(tmp_path):
     visibility = tmp_path / "visibility.toml"
     visibility.write_text('default = "hidden"\n')
     subprocess.run(["bash", str(SCRIPTS / "build_zip.sh"), str(tmp_path / "ag.zip"), str(private),
-                    str(visibility)], check=True, capture_output=True, cwd=tmp_path, timeout=60)
+                    str(visibility), "modern"], check=True, capture_output=True, cwd=tmp_path,
+                   timeout=60)
     with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
         names = set(archive.namelist())
         modes = {name: archive.getinfo(name).external_attr >> 16 for name in names}
@@ -159,6 +169,7 @@ def test_build_zip_puts_the_scripts_at_the_root(tmp_path):
     assert "student_runtime/agent.py" in names, "the student's process needs it"
     with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
         stub = archive.read("exercises/pool_map.py")
+        assert archive.read("track") == b"modern\n"
     assert stub == original_stub(get_topic("pool_map")), "the stubs as committed"
     assert not any(name.startswith(("solutions/", "tests/")) or "__pycache__" in name
                    for name in names)

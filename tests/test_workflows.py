@@ -45,3 +45,20 @@ def test_the_students_come_from_the_roster_file_at_a_ref_the_instructor_names():
     assert "ref: ${{ inputs.ref }}" in TRUSTED
     collect = TRUSTED[TRUSTED.index("\n  collect:"):]
     assert "--roster kit/roster.csv" in collect and '--before "$DEADLINE"' in collect
+
+
+def test_the_track_picked_is_installed_graded_and_counted():
+    from grader.topics import tracks
+
+    options = re.search(r"^      track:\n(?:        .*\n)*?        options: \[(.*)\]$", TRUSTED,
+                        re.MULTILINE)
+    assert options and [o.strip() for o in options.group(1).split(",")] == tracks()
+    grade = TRUSTED[TRUSTED.index("\n  grade:"):TRUSTED.index("\n  collect:")]
+    collect = TRUSTED[TRUSTED.index("\n  collect:"):]
+    assert 'python -m pip install -e "./kit[$TRACK]"' in grade
+    assert '"$(command -v grade)" --track "$TRACK"' in grade
+    assert '--track "$TRACK"' in collect
+    # Each step that reads it gets it as a variable, never pasted into its script.
+    assert grade.count("TRACK: ${{ inputs.track }}") == 2
+    assert collect.count("TRACK: ${{ inputs.track }}") == 1
+    assert "${{ inputs.track }}" not in TRUSTED.replace("TRACK: ${{ inputs.track }}", "")

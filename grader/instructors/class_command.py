@@ -96,7 +96,7 @@ def grade_class(ctx: click.Context, checkouts: Path, out_dir: Path, suites: Path
                 again: bool, **gradebook) -> None:
     """Grade every student's checkout in CHECKOUTS, one at a time, then write the gradebook.
 
-    Only the course's topics are graded when --topics names them.
+    Only the course's topics are graded when --topics or --track names them.
 
     CHECKOUTS holds a folder per student, named by their login, each a checkout of their
     repository (its exercises/ is graded). Scorecards go to OUT/scorecards/<login>.json; a
@@ -106,7 +106,7 @@ def grade_class(ctx: click.Context, checkouts: Path, out_dir: Path, suites: Path
     `grade collect` makes them (its options apply).
     """
     course = [t.id for t in gradebook_policy(gradebook["pick"], gradebook["before"],
-                                             gradebook["course"]).topics]
+                                             gradebook["course"], gradebook["track"]).topics]
     students = checkouts_in(checkouts)
     if not students:
         raise click.UsageError(f"{checkouts} holds no folder: give a folder with one checkout per "

@@ -12,7 +12,8 @@ from grader.instructors import class_report, lms
 from grader.instructors.gradebook import build_gradebook, gradebook_csv, instructor_reference
 from grader.instructors.merge import PICKS, Policy, parse_time
 from grader.instructors.scorecard_files import load_all
-from grader.topics import get_topic, topic_ids, unknown_topic_message
+from grader.topics import (get_topic, topic_ids, topics_of_track, tracks, unknown_topic_message,
+                           unknown_track_message)
 
 NOTHING_READ = "No scorecard was read, so nothing was written."
 UNCHECKED = ("{count} signed scorecard(s) could not be checked: set GRADER_SIGNING_KEY to the key "
@@ -51,7 +52,10 @@ GRADEBOOK_OPTIONS = [
                       "graded commit (else whose run) is at or after it do not count."),
     click.option("--topics", "course", metavar="IDS",
                  help="The course's topics, comma-separated: the total is out of theirs "
-                      "[default: every topic of the kit]."),
+                      "[default: the lesson's]."),
+    click.option("--track", metavar="NAME",
+                 help="The course's topics are those of this track (modern, say) rather than the "
+                      "lesson's; not with --topics."),
     click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="A CSV of login,lms_id (name, section optional): also writes the Canvas "
                       "and Moodle import files and a file of flags beside the gradebook."),
@@ -79,7 +83,7 @@ def gradebook_options(command):
                    "[default: the kit's solutions/ when it exists].")
 @gradebook_options
 def collect(paths, csv_path, html_path, suites_dir, solutions_dir, require_separate_user, pick,
-            before, course, roster):
+            before, course, track, roster):
     """Collect scorecards into a class gradebook and report.
 
     PATHS are scorecard files, or folders searched for *.json files at any depth. A student's
@@ -92,7 +96,7 @@ def collect(paths, csv_path, html_path, suites_dir, solutions_dir, require_separ
     """
     _require_topic_files(suites_dir, "test_{}.py", "--suites")
     _require_topic_files(solutions_dir, "{}.py", "--solutions")
-    policy = gradebook_policy(pick, before, course)
+    policy = gradebook_policy(pick, before, course, track)
     enrolled = _roster(roster)
     loaded, skipped = load_all(paths)
     for item in loaded:
@@ -129,8 +133,10 @@ def collect(paths, csv_path, html_path, suites_dir, solutions_dir, require_separ
                f"student(s), {flagged} flagged. Wrote {written}.")
 
 
-def gradebook_policy(pick: str, before: str | None, course: str | None) -> Policy:
-    """The merge policy from the options' values; click.BadParameter when one is wrong."""
+def gradebook_policy(pick: str, before: str | None, course: str | None,
+                     track: str | None = None) -> Policy:
+    """The merge policy from the options' values; click.BadParameter or click.UsageError when
+    one is wrong."""
     deadline = None
     if before:
         try:
@@ -146,6 +152,12 @@ def gradebook_policy(pick: str, before: str | None, course: str | None) -> Polic
             raise click.BadParameter(unknown_topic_message(unknown) if unknown
                                      else "name at least one topic.", param_hint="--topics")
         topics = tuple(get_topic(name) for name in dict.fromkeys(ids))
+    if track is not None:
+        if course:
+            raise click.UsageError("--topics and --track both name the course's topics: give one.")
+        if track not in tracks():
+            raise click.UsageError(unknown_track_message(track))
+        topics = topics_of_track(track)
     return Policy(pick, deadline, topics)
 
 

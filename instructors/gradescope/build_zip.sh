@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the zip to upload as a Gradescope autograder, from the files in this checkout of the
 # kit: setup.sh and run_autograder at its root, beside what `pip install` needs and the stubs.
-#   instructors/gradescope/build_zip.sh [ZIP] [PRIVATE_SUITES_DIR] [VISIBILITY_TOML]
+#   instructors/gradescope/build_zip.sh [ZIP] [PRIVATE_SUITES_DIR] [VISIBILITY_TOML] [TRACK]
 # ZIP defaults to autograder.zip in the current folder. PRIVATE_SUITES_DIR, the folder you
 # would give `grade --suites`, goes in as private_suites/ and then grades every submission.
 # VISIBILITY_TOML, the file you would give `grade --gradescope-visibility`, goes in as
-# gradescope.toml and sets which tests students see, and when.
+# gradescope.toml and sets which tests students see, and when. TRACK (the lesson unless given)
+# goes in as the file track and names the topics graded: `modern` installs and grades the modern
+# track. Give "" for an argument you skip.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -13,6 +15,7 @@ KIT="$(cd "$HERE/../.." && pwd)"
 ZIP="$(cd "$(dirname "${1:-autograder.zip}")" && pwd)/$(basename "${1:-autograder.zip}")"
 PRIVATE_SUITES="${2:-}"
 VISIBILITY="${3:-}"
+TRACK="${4:-}"
 
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
@@ -32,6 +35,9 @@ if [ -n "$PRIVATE_SUITES" ]; then
 fi
 if [ -n "$VISIBILITY" ]; then
   cp "$VISIBILITY" "$STAGE/gradescope.toml"
+fi
+if [ -n "$TRACK" ]; then
+  echo "$TRACK" >"$STAGE/track"
 fi
 find "$STAGE" -name __pycache__ -type d -prune -exec rm -rf {} +
 chmod +x "$STAGE/setup.sh" "$STAGE/run_autograder"

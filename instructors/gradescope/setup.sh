@@ -37,7 +37,14 @@ if ! "$PYTHON" -m venv "$VENV"; then
 fi
 
 "$VENV/bin/python" -m pip install --upgrade pip
-"$VENV/bin/python" -m pip install "$SOURCE"
+# A track other than the lesson (build_zip.sh wrote its name) brings its libraries, the kit's
+# extra of the same name.
+TRACK="$(cat "$SOURCE/track" 2>/dev/null || true)"
+if [ -n "$TRACK" ] && [ "$TRACK" != lesson ]; then
+  "$VENV/bin/python" -m pip install "$SOURCE[$TRACK]"
+else
+  "$VENV/bin/python" -m pip install "$SOURCE"
+fi
 # Fail the build now, where the instructor sees it, rather than at the first submission.
 "$VENV/bin/grade" --help >/dev/null
 echo "Installed the kit with $("$VENV/bin/python" --version)."
