@@ -145,3 +145,15 @@ def test_a_server_that_cannot_start_is_given_up_for_the_run(probe_run, monkeypat
         proc, _, _ = probe_run(None)
         assert proc.wait(timeout=30) == 0
     assert suite_forkserver._given_up and suite_forkserver.server_pid() is None
+
+
+def test_an_end_kept_for_a_pid_given_out_again_is_not_taken_for_the_new_process(probe_run):
+    proc, workdir, _ = probe_run(True, PROBE_SLEEP="1")
+    server = suite_forkserver._server
+    # As if an earlier process with this pid had ended and nobody had asked how.
+    with server._changed:
+        server._exits[proc.pid] = 0
+    server._take({"id": -1, "pid": proc.pid})
+    assert proc.poll() is None
+    proc.kill()
+    assert proc.wait(timeout=10) == -signal.SIGKILL

@@ -327,6 +327,10 @@ class SuiteForkserver:
 
     def _take(self, message: dict) -> None:
         with self._changed:
+            if "pid" in message:
+                # The server names a pid before it can report its end: an end already kept
+                # for this pid was an earlier process's, whose pid the system gave out again.
+                self._exits.pop(message["pid"], None)
             if message.get("id") in self._abandoned:
                 _kill(message["pid"])
             elif "pid" in message:
