@@ -157,3 +157,29 @@ def test_an_end_kept_for_a_pid_given_out_again_is_not_taken_for_the_new_process(
     assert proc.poll() is None
     proc.kill()
     assert proc.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_a_suite_process_forked_after_ctrl_c_is_killed(probe_run, monkeypatch, tmp_path):
+    import _thread
+    import threading
+
+    suite_forkserver.stop_server()
+    # A server slow to start, so that Ctrl-C comes while the runner waits for its answer.
+    monkeypatch.setattr(suite_forkserver, "SERVER_MAIN",
+                        "import time; time.sleep(1); " + suite_forkserver.SERVER_MAIN)
+    threading.Timer(0.3, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        probe_run(True, PROBE_SLEEP="1")
+    suite_forkserver.stop_server()  # as the grading process exits: once the server has answered
+    time.sleep(1)  # a suite process left running would have written its probe by now
+    probe = tmp_path / "forked" / "probe.json"
+    if probe.exists():
+        assert not running(json.loads(probe.read_text())["pid"])
+
+
+def running(pid: int) -> bool:
+    """Whether pid runs (a zombie has ended: only its reaping is left)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

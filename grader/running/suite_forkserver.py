@@ -253,8 +253,9 @@ class SuiteForkserver:
         self.has_forked = False
         self._exits: dict[int, int] = {}
         self._closed = False
-        threading.Thread(target=self._read_replies, daemon=True,
-                         name="suite-forkserver-replies").start()
+        self._reader = threading.Thread(target=self._read_replies, daemon=True,
+                                        name="suite-forkserver-replies")
+        self._reader.start()
 
     def fork(self, args: list[str], env: dict[str, str], cwd: Path,
              output: Path) -> ForkedSuite | None:
@@ -269,16 +270,26 @@ class SuiteForkserver:
             except OSError:
                 return None
         with self._changed:
-            self._changed.wait_for(lambda: request_id in self._started or self._closed,
-                                   ANSWER_TIMEOUT_S)
+            try:
+                self._changed.wait_for(lambda: request_id in self._started or self._closed,
+                                       ANSWER_TIMEOUT_S)
+            except BaseException:  # Ctrl-C: whatever is forked for it now is nobody's to watch
+                self._abandon(request_id)
+                raise
             pid = self._started.pop(request_id, None)
             self.has_forked = self.has_forked or pid is not None
             if pid is None:
                 # Should the server fork it after all, the process is killed at once: the runner
                 # starts the suite on its own instead.
-                self._abandoned.add(request_id)
+                self._abandon(request_id)
                 return None
         return ForkedSuite(self, pid)
+
+    def _abandon(self, request_id: int) -> None:
+        """No one waits for this request: kill what was or will be forked for it."""
+        self._abandoned.add(request_id)
+        if request_id in self._started:
+            _kill(self._started.pop(request_id))
 
     def exit_code(self, pid: int, process: psutil.Process | None,
                   timeout_s: float | None) -> int | None:
@@ -302,7 +313,8 @@ class SuiteForkserver:
         return self.key == key and not self._closed and self._proc.poll() is None
 
     def close(self) -> None:
-        """Stop the server (its suite processes are the runner's to stop)."""
+        """Stop the server (its suite processes are the runner's to stop), once it has answered
+        every request: a process forked for one given up on is then killed."""
         try:
             os.close(self._requests)
         except OSError:
@@ -312,6 +324,7 @@ class SuiteForkserver:
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
+        self._reader.join(timeout=STOP_TIMEOUT_S)
 
     def _read_replies(self) -> None:
         try:
