@@ -8,6 +8,8 @@ import re
 
 from conftest import KIT_ROOT
 
+from grader.topics import tracks
+
 TRUSTED = (KIT_ROOT / "instructors" / "github" / "grade-class.yml").read_text(encoding="utf-8")
 
 
@@ -48,8 +50,6 @@ def test_the_students_come_from_the_roster_file_at_a_ref_the_instructor_names():
 
 
 def test_the_track_picked_is_installed_graded_and_counted():
-    from grader.topics import tracks
-
     options = re.search(r"^      track:\n(?:        .*\n)*?        options: \[(.*)\]$", TRUSTED,
                         re.MULTILINE)
     assert options and [o.strip() for o in options.group(1).split(",")] == tracks()
