@@ -36,6 +36,8 @@ EVENTS_FILE, WATCHDOG_FILE, OUTPUT_FILE = "events.jsonl", "watchdog.log", "outpu
 IMPORT_ROOT = "import-root"
 GRADER_DIR = Path(__file__).resolve().parent.parent
 STUDENT_RUNTIME_DIR = Path(_student_runtime_init).resolve().parent
+# The folders that hold them: what the suite forkserver imports the grader from.
+CODE_FOLDERS = tuple(dict.fromkeys(str(d.parent) for d in (GRADER_DIR, STUDENT_RUNTIME_DIR)))
 
 
 def suite_arguments(suite_path: Path, checks: tuple[str, ...] = (),
@@ -166,10 +168,9 @@ def start_suite(args: list[str], env: dict[str, str], workdir: Path,
     """The suite process, in a session of its own with its output in output: forked from the
     suite forkserver where it serves, else started on its own as `python -c SUITE_MAIN`."""
     output.touch()
-    code_folders = tuple(dict.fromkeys(str(d.parent) for d in (GRADER_DIR, STUDENT_RUNTIME_DIR)))
     server_env = {name: value for name, value in env.items()
                   if not name.startswith(SUITE_ENV_PREFIX) and name != "PYTHONPATH"}
-    forked = suite_forkserver.fork_suite(args, env, workdir, output, code_folders, server_env)
+    forked = suite_forkserver.fork_suite(args, env, workdir, output, CODE_FOLDERS, server_env)
     if forked is not None:
         return forked
     with open(output, "wb") as log:
